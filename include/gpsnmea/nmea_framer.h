@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NMEA 0183 framer: turns a byte stream into validated sentences.
+ *
+ * Pure logic: no locking, no allocation, no kernel-only calls.
+ */
+#ifndef _GPSNMEA_NMEA_FRAMER_H
+#define _GPSNMEA_NMEA_FRAMER_H
+
+#include "portable.h"
+
+/* Bounds for nmea_framer_config.max_len (characters from '$' to the hex digits). */
+#define NMEA_MAX_LEN_MIN	16
+#define NMEA_MAX_LEN_DEFAULT	120
+#define NMEA_MAX_LEN_LIMIT	250
+/* Buffer size that holds any accepted sentence plus CRLF and a NUL. */
+#define NMEA_SENTENCE_BUF	(NMEA_MAX_LEN_LIMIT + 3)
+
+/**
+ * enum nmea_drop - why bytes did not become a sentence
+ * @NMEA_DROP_CHECKSUM: "*hh" present but wrong
+ * @NMEA_DROP_NO_CHECKSUM: no "*hh" (or a malformed one) and not allowed
+ * @NMEA_DROP_TOO_LONG: longer than max_len before the line ended
+ * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence
+ * @NMEA_DROP_TRUNCATED: a new '$' or '!' came before the line ended
+ * @NMEA_DROP_GARBAGE: bytes outside any sentence (counted per byte; CR/LF
+ *	between sentences are not garbage)
+ * @NMEA_DROP_NR: number of reasons
+ */
+enum nmea_drop {
+	NMEA_DROP_CHECKSUM,
+	NMEA_DROP_NO_CHECKSUM,
+	NMEA_DROP_TOO_LONG,
+	NMEA_DROP_CHARSET,
+	NMEA_DROP_TRUNCATED,
+	NMEA_DROP_GARBAGE,
+	NMEA_DROP_NR
+};
+
+/**
+ * struct nmea_framer_config - settings
+ * @max_len: longest accepted sentence, counted from '$'/'!' up to and
+ *	including the checksum digits, without CRLF;
+ *	NMEA_MAX_LEN_MIN..NMEA_MAX_LEN_LIMIT
+ * @allow_no_checksum: accept sentences that end without "*hh"
+ */
+struct nmea_framer_config {
+	u32 max_len;
+	bool allow_no_checksum;
+};
+
+struct nmea_framer {
+	struct nmea_framer_config cfg;
+	u64 sentences;			/* valid sentences delivered */
+	u64 drops[NMEA_DROP_NR];	/* sentences (bytes for GARBAGE) dropped */
+	/* --- private to nmea_framer.c --- */
+	char buf[NMEA_SENTENCE_BUF];	/* sentence being gathered */
+	u32 len;
+	bool in_sentence;
+	bool overlong;			/* swallowing the rest of a long line */
+	u64 start_ns;			/* start-bit time of the first byte */
+};
+
+void nmea_framer_init(struct nmea_framer *f,
+		      const struct nmea_framer_config *cfg);
+
+/* Drop any partial sentence without counting it (e.g. after a fifo overrun). */
+void nmea_framer_reset(struct nmea_framer *f);
+
+/**
+ * nmea_framer_push - feed one byte
+ * @f: framer
+ * @c: the byte
+ * @start_ns: start-bit timestamp of @c (kept for the sentence's first byte)
+ *
+ * Return: 0 while no sentence is complete; otherwise the length of the
+ * sentence now in @f->buf, which starts with '$' or '!', ends with "\r\n"
+ * (a bare LF from the receiver is turned into CRLF) and is NUL-terminated.
+ * nmea_framer_start_ns() gives the start-bit time of its first byte. Both
+ * stay valid until the next call.
+ */
+u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns);
+
+static inline u64 nmea_framer_start_ns(const struct nmea_framer *f)
+{
+	return f->start_ns;
+}
+
+static inline const char *nmea_framer_sentence(const struct nmea_framer *f)
+{
+	return f->buf;
+}
+
+#endif /* _GPSNMEA_NMEA_FRAMER_H */
