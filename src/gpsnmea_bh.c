@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpsnmea - the bottom half.
+ *
+ * One processing function, gpsnmea_bh_process(), drains the edge kfifo
+ * through the UART decoder and the NMEA framer. Four mechanisms can run
+ * it; each is a small ops table that only schedules, waits and cleans up.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/kfifo.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <linux/workqueue.h>
+
+#include "gpsnmea.h"
+#include "compat.h"
+
+/* --- tasklet: softirq context, the classic bottom half --- */
+
+static void gpsnmea_tasklet_fn(struct tasklet_struct *t)
+{
+	struct gpsnmea *gn = from_tasklet(gn, t, tasklet);
+
+	gpsnmea_bh_process(gn);
+}
+
+static int gpsnmea_tasklet_start(struct gpsnmea *gn)
+{
+	tasklet_setup(&gn->tasklet, gpsnmea_tasklet_fn);
+	return 0;
+}
+
+static irqreturn_t gpsnmea_tasklet_schedule(struct gpsnmea *gn)
+{
+	tasklet_schedule(&gn->tasklet);
+	return IRQ_HANDLED;
+}
+
+static void gpsnmea_tasklet_quiesce(struct gpsnmea *gn)
+{
+	tasklet_kill(&gn->tasklet);
+}
+
+static void gpsnmea_nothing(struct gpsnmea *gn)
+{
+}
+
+static const struct gpsnmea_bh_ops gpsnmea_bh_tasklet = {
+	.name = "tasklet",
+	.start = gpsnmea_tasklet_start,
+	.schedule = gpsnmea_tasklet_schedule,
+	.quiesce = gpsnmea_tasklet_quiesce,
+	.stop = gpsnmea_nothing,
+};
+
+/* --- work items: bh_wq (softirq context) and wq (a kworker thread) --- */
+
+static void gpsnmea_work_fn(struct work_struct *work)
+{
+	struct gpsnmea *gn = container_of(work, struct gpsnmea, work);
+
+	gpsnmea_bh_process(gn);
+}
+
+static void gpsnmea_work_quiesce(struct gpsnmea *gn)
+{
+	cancel_work_sync(&gn->work);
+}
+
+static int gpsnmea_bh_wq_start(struct gpsnmea *gn)
+{
+	return GPSNMEA_HAVE_WQ_BH ? 0 : -EOPNOTSUPP;
+}
+
+static irqreturn_t gpsnmea_bh_wq_schedule(struct gpsnmea *gn)
+{
+	queue_work(GPSNMEA_SYSTEM_BH_WQ, &gn->work);
+	return IRQ_HANDLED;
+}
+
+static const struct gpsnmea_bh_ops gpsnmea_bh_bh_wq = {
+	.name = "bh_wq",
+#if !GPSNMEA_HAVE_WQ_BH
+	.needs = "Linux 6.9 or later (WQ_BH workqueues)",
+#endif
+	.start = gpsnmea_bh_wq_start,
+	.schedule = gpsnmea_bh_wq_schedule,
+	.quiesce = gpsnmea_work_quiesce,
+	.stop = gpsnmea_nothing,
+};
+
+static int gpsnmea_wq_start(struct gpsnmea *gn)
+{
+	gn->wq = alloc_workqueue("gpsnmea%d", WQ_HIGHPRI, 0, gn->id);
+	return gn->wq ? 0 : -ENOMEM;
+}
+
+static irqreturn_t gpsnmea_wq_schedule(struct gpsnmea *gn)
+{
+	queue_work(gn->wq, &gn->work);
+	return IRQ_HANDLED;
+}
+
+static void gpsnmea_wq_stop(struct gpsnmea *gn)
+{
+	destroy_workqueue(gn->wq);
+	gn->wq = NULL;
+}
+
+static const struct gpsnmea_bh_ops gpsnmea_bh_wq = {
+	.name = "wq",
+	.start = gpsnmea_wq_start,
+	.schedule = gpsnmea_wq_schedule,
+	.quiesce = gpsnmea_work_quiesce,
+	.stop = gpsnmea_wq_stop,
+};
+
+/* --- threaded IRQ: the IRQ's own kernel thread, gpsnmea_irq_thread() --- */
+
+static int gpsnmea_thread_start(struct gpsnmea *gn)
+{
+	return 0;
+}
+
+static irqreturn_t gpsnmea_thread_schedule(struct gpsnmea *gn)
+{
+	return IRQ_WAKE_THREAD;
+}
+
+/* Waits for a running thread and for a wake-up not yet served. */
+static void gpsnmea_thread_quiesce(struct gpsnmea *gn)
+{
+	synchronize_irq(gn->irq);
+}
+
+static const struct gpsnmea_bh_ops gpsnmea_bh_thread = {
+	.name = "thread",
+	.start = gpsnmea_thread_start,
+	.schedule = gpsnmea_thread_schedule,
+	.quiesce = gpsnmea_thread_quiesce,
+	.stop = gpsnmea_nothing,
+};
+
+/*
+ * Parked: in force while the mechanism is being switched. Edges wait in
+ * the kfifo and are handed to the new mechanism.
+ */
+static irqreturn_t gpsnmea_parked_schedule(struct gpsnmea *gn)
+{
+	return IRQ_HANDLED;
+}
+
+static const struct gpsnmea_bh_ops gpsnmea_bh_parked = {
+	.name = "parked",
+	.schedule = gpsnmea_parked_schedule,
+};
+
+const struct gpsnmea_bh_ops *const gpsnmea_bh_all[] = {
+	&gpsnmea_bh_tasklet,
+	&gpsnmea_bh_bh_wq,
+	&gpsnmea_bh_wq,
+	&gpsnmea_bh_thread,
+	NULL
+};
+
+const struct gpsnmea_bh_ops *gpsnmea_bh_find(const char *name)
+{
+	const struct gpsnmea_bh_ops *const *ops;
+
+	for (ops = gpsnmea_bh_all; *ops; ops++)
+		if (sysfs_streq((*ops)->name, name))
+			return *ops;
+	return NULL;
+}
+
+/**
+ * gpsnmea_bh_check - can the running kernel run this bottom half?
+ * @name: a mechanism's name
+ *
+ * Return: 0, -EINVAL for an unknown name, -EOPNOTSUPP for a mechanism the
+ * running kernel lacks. Both are logged with what to do instead.
+ */
+int gpsnmea_bh_check(const char *name)
+{
+	const struct gpsnmea_bh_ops *ops = gpsnmea_bh_find(name);
+
+	if (!ops) {
+		pr_err("bh=%s: unknown bottom half; choose tasklet, bh_wq, wq or thread\n",
+		       name);
+		return -EINVAL;
+	}
+	if (ops->needs) {
+		pr_err("bh=%s needs %s; this kernel is %s\n", ops->name,
+		       ops->needs, init_utsname()->release);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/**
+ * gpsnmea_bh_default - the bottom half used when none is chosen
+ *
+ * bh_wq where the kernel has it, tasklet before 6.9: both run in softirq
+ * right after the hard IRQ, with the lowest latency and no thread to wake;
+ * the decoder's work per run is short and never sleeps. bh_wq is the
+ * kernel's replacement for tasklets.
+ *
+ * Return: the default mechanism.
+ */
+const struct gpsnmea_bh_ops *gpsnmea_bh_default(void)
+{
+	return GPSNMEA_HAVE_WQ_BH ? &gpsnmea_bh_bh_wq : &gpsnmea_bh_tasklet;
+}
+
+/* Request a run from any context but hard IRQ return (timer, switch). */
+static void gpsnmea_bh_kick(struct gpsnmea *gn)
+{
+	if (READ_ONCE(gn->bh)->schedule(gn) == IRQ_WAKE_THREAD)
+		irq_wake_thread(gn->irq, gn);
+}
+
+static enum hrtimer_restart gpsnmea_idle_timer_fn(struct hrtimer *t)
+{
+	struct gpsnmea *gn = container_of(t, struct gpsnmea, idle_timer);
+
+	if (!READ_ONCE(gn->stopping))
+		gpsnmea_bh_kick(gn);
+	return HRTIMER_NORESTART;
+}
+
+static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
+{
+	struct gpsnmea *gn = ctx;
+	u32 len = nmea_framer_push(&gn->framer, byte, start_ns);
+
+	if (len)
+		gpsnmea_chardev_publish(gn, nmea_framer_sentence(&gn->framer),
+					len, nmea_framer_start_ns(&gn->framer));
+}
+
+static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
+			       unsigned int queued, unsigned int handled)
+{
+	struct gpsnmea_stats *st = &gn->work_stats;
+	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
+					       GPSNMEA_LAT_BUCKETS - 1) : 0;
+
+	st->bh_runs++;
+	st->bh_edges_max = max_t(u64, st->bh_edges_max, handled);
+	st->fifo_high_water = max_t(u64, st->fifo_high_water, queued);
+	if (queued) {
+		st->lat_max_ns = max(st->lat_max_ns, latency_ns);
+		st->lat_hist[bucket]++;
+	}
+	st->uart = gn->dec.stats;
+	st->sentences = gn->framer.sentences;
+	memcpy(st->drops, gn->framer.drops, sizeof(st->drops));
+
+	spin_lock_bh(&gn->stats_lock);
+	gn->stats = *st;
+	spin_unlock_bh(&gn->stats_lock);
+}
+
+/**
+ * gpsnmea_bh_process - the bottom half's work, whatever runs it
+ * @gn: receiver
+ *
+ * Drains the edge kfifo into the decoder, completes a frame whose time is
+ * up, publishes counters, wakes readers, and arms the idle timer for a frame
+ * still in progress. Never sleeps, so every mechanism can run it. Runs are
+ * serialised by construction: one mechanism is active at a time and none of
+ * them runs its callback concurrently with itself.
+ */
+void gpsnmea_bh_process(struct gpsnmea *gn)
+{
+	/*
+	 * Taken before draining: every edge stamped before @now is in the
+	 * kfifo by the time it is drained (the top half stamps, then puts).
+	 */
+	u64 now = ktime_get_ns();
+	unsigned int queued = kfifo_len(&gn->edges);
+	u64 sentences = gn->framer.sentences;
+	struct gpsnmea_edge edge;
+	u64 latency = 0, deadline;
+	unsigned int n;
+
+	if (kfifo_peek(&gn->edges, &edge))
+		latency = now - min(now, edge.t_ns);
+
+	for (n = 0; n < GPSNMEA_EDGE_FIFO; n++) {
+		if (!kfifo_get(&gn->edges, &edge))
+			break;
+		if (unlikely(edge.level == GPSNMEA_EDGE_GAP)) {
+			gn->work_stats.gaps++;
+			uart_dec_reset(&gn->dec);
+			nmea_framer_reset(&gn->framer);
+			dev_warn_ratelimited(gn->dev,
+					     "edges lost (%lld so far): bottom half too slow\n",
+					     (s64)atomic64_read(&gn->overruns));
+			continue;
+		}
+		uart_dec_edge(&gn->dec, edge.t_ns, edge.level);
+	}
+
+	deadline = uart_dec_deadline(&gn->dec);
+	if (deadline && deadline <= now) {
+		uart_dec_idle(&gn->dec, now);
+		deadline = uart_dec_deadline(&gn->dec);
+	}
+
+	gpsnmea_bh_account(gn, latency, queued, n);
+	if (gn->framer.sentences != sentences)
+		gpsnmea_chardev_wake(gn);
+
+	if (READ_ONCE(gn->stopping))
+		return;
+	if (!kfifo_is_empty(&gn->edges))
+		gpsnmea_bh_kick(gn);
+	else if (deadline)
+		hrtimer_start(&gn->idle_timer, ns_to_ktime(deadline),
+			      HRTIMER_MODE_ABS);
+}
+
+/**
+ * gpsnmea_bh_init - set up the decoding core and start a bottom half
+ * @gn: receiver, with its settings read
+ * @ops: the mechanism to start
+ *
+ * Return: 0 or -errno from the mechanism's start.
+ */
+int gpsnmea_bh_init(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
+{
+	struct uart_dec_config ucfg = {
+		.baud = gn->baud,
+		.invert = gn->invert,
+		.glitch_pct = gn->glitch_pct,
+	};
+	struct nmea_framer_config fcfg = {
+		.max_len = gn->max_len,
+	};
+
+	uart_dec_init(&gn->dec, &ucfg, gpsnmea_bh_emit, gn);
+	nmea_framer_init(&gn->framer, &fcfg);
+	INIT_WORK(&gn->work, gpsnmea_work_fn);
+	gpsnmea_hrtimer_setup(&gn->idle_timer, gpsnmea_idle_timer_fn,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	gn->bh = ops;
+	return ops->start(gn);
+}
+
+/**
+ * gpsnmea_bh_switch - replace the running bottom half
+ * @gn: receiver
+ * @ops: the new mechanism
+ *
+ * The top half keeps queueing edges throughout; they wait in the kfifo
+ * while no mechanism is active and the new one starts with them.
+ *
+ * Return: 0, -EOPNOTSUPP if the kernel lacks @ops, or -errno from its start.
+ */
+int gpsnmea_bh_switch(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
+{
+	const struct gpsnmea_bh_ops *old;
+	int ret = 0;
+
+	if (ops->needs)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&gn->switch_lock);
+	old = gn->bh;
+	if (old == ops || READ_ONCE(gn->stopping))
+		goto out;
+	ret = ops->start(gn);
+	if (ret)
+		goto out;
+
+	/* Nothing calls the old mechanism's schedule once these return. */
+	WRITE_ONCE(gn->bh, &gpsnmea_bh_parked);
+	synchronize_irq(gn->irq);
+	hrtimer_cancel(&gn->idle_timer);
+	old->quiesce(gn);
+	/* A run that raced with the cancel may have armed the timer again. */
+	hrtimer_cancel(&gn->idle_timer);
+
+	WRITE_ONCE(gn->bh, ops);
+	gpsnmea_bh_kick(gn);
+	old->stop(gn);
+	dev_dbg(gn->dev, "bottom half %s -> %s\n", old->name, ops->name);
+out:
+	mutex_unlock(&gn->switch_lock);
+	return ret;
+}
+
+/**
+ * gpsnmea_bh_exit - stop the bottom half for good
+ * @gn: receiver whose IRQ has been freed
+ */
+void gpsnmea_bh_exit(struct gpsnmea *gn)
+{
+	mutex_lock(&gn->switch_lock);
+	WRITE_ONCE(gn->stopping, true);
+	hrtimer_cancel(&gn->idle_timer);
+	gn->bh->quiesce(gn);
+	hrtimer_cancel(&gn->idle_timer);
+	gn->bh->stop(gn);
+	mutex_unlock(&gn->switch_lock);
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpsnmea - NMEA 0183 source from a GPS receiver wired to one GPIO line.
+ *
+ * This file holds the platform driver, its module parameters and the top
+ * half: the hard IRQ handler that timestamps each edge of the RX line.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/gpio/consumer.h>
+#include <linux/gpio/machine.h>
+#include <linux/idr.h>
+#include <linux/interrupt.h>
+#include <linux/kfifo.h>
+#include <linux/ktime.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/slab.h>
+
+#include "gpsnmea.h"
+#include "compat.h"
+
+static char *gpio_chip;
+module_param(gpio_chip, charp, 0444);
+MODULE_PARM_DESC(gpio_chip,
+		 "Label of the GPIO chip holding the RX line, for boards without device tree (e.g. pinctrl-bcm2711)");
+
+static unsigned int gpio_line;
+module_param(gpio_line, uint, 0444);
+MODULE_PARM_DESC(gpio_line, "Offset of the RX line on gpio_chip");
+
+static unsigned int baud = 9600;
+module_param(baud, uint, 0444);
+MODULE_PARM_DESC(baud, "Bit rate, 8N1 (default 9600; device tree: current-speed)");
+
+static bool invert;
+module_param(invert, bool, 0444);
+MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter)");
+
+static unsigned int max_len = NMEA_MAX_LEN_DEFAULT;
+module_param(max_len, uint, 0444);
+MODULE_PARM_DESC(max_len, "Longest sentence accepted, '$' to checksum (default "
+		 __stringify(NMEA_MAX_LEN_DEFAULT) ")");
+
+static unsigned int glitch_pct = 25;
+module_param(glitch_pct, uint, 0444);
+MODULE_PARM_DESC(glitch_pct, "Ignore pulses shorter than this % of a bit (default 25, 0 = off)");
+
+static char *bh;
+module_param(bh, charp, 0444);
+MODULE_PARM_DESC(bh, "Bottom half: tasklet, bh_wq (6.9+), wq or thread (default: bh_wq where available, else tasklet)");
+
+#define GPSNMEA_BAUD_MIN	50
+#define GPSNMEA_BAUD_MAX	1000000
+
+static DEFINE_IDA(gpsnmea_ida);
+
+/*
+ * The top half. It runs for every edge of the RX line, so it does the least
+ * it can: a timestamp first (its error is the decoder's jitter), the level
+ * the edge left behind, one kfifo put, and a kick of the bottom half. The
+ * kfifo needs no lock: this handler is its only producer and never runs
+ * concurrently with itself.
+ */
+static irqreturn_t gpsnmea_hardirq(int irq, void *data)
+{
+	struct gpsnmea *gn = data;
+	struct gpsnmea_edge edge = { .t_ns = ktime_get_ns() };
+	int level = gpiod_get_value(gn->rx);
+
+	edge.level = level < 0 ? GPSNMEA_EDGE_GAP : level;
+
+	if (unlikely(gn->edge_gap)) {
+		struct gpsnmea_edge gap = {
+			.t_ns = edge.t_ns,
+			.level = GPSNMEA_EDGE_GAP,
+		};
+
+		if (kfifo_avail(&gn->edges) < 2) {
+			atomic64_inc(&gn->overruns);
+			goto kick;
+		}
+		kfifo_put(&gn->edges, gap);
+		gn->edge_gap = false;
+	}
+	if (!kfifo_put(&gn->edges, edge)) {
+		atomic64_inc(&gn->overruns);
+		gn->edge_gap = true;
+	}
+kick:
+	return READ_ONCE(gn->bh)->schedule(gn);
+}
+
+/* The threaded handler: active only when bh=thread returns IRQ_WAKE_THREAD. */
+static irqreturn_t gpsnmea_irq_thread(int irq, void *data)
+{
+	gpsnmea_bh_process(data);
+	return IRQ_HANDLED;
+}
+
+static void gpsnmea_release(struct kref *ref)
+{
+	struct gpsnmea *gn = container_of(ref, struct gpsnmea, ref);
+
+	kvfree(gn->ring);
+	kfifo_free(&gn->edges);
+	ida_free(&gpsnmea_ida, gn->id);
+	kfree(gn);
+}
+
+/**
+ * gpsnmea_put - drop a reference to a receiver
+ * @gn: receiver
+ *
+ * The bound device holds one reference and every open file another, so
+ * the sentence ring outlives an unbind for as long as a reader has it open.
+ */
+void gpsnmea_put(struct gpsnmea *gn)
+{
+	kref_put(&gn->ref, gpsnmea_release);
+}
+
+/*
+ * Module parameters are checked once at load, so that a bad value fails
+ * insmod with a message instead of leaving an unbound device behind.
+ */
+static int __init gpsnmea_check_params(void)
+{
+	if (baud < GPSNMEA_BAUD_MIN || baud > GPSNMEA_BAUD_MAX) {
+		pr_err("baud=%u out of range %u..%u\n", baud,
+		       GPSNMEA_BAUD_MIN, GPSNMEA_BAUD_MAX);
+		return -EINVAL;
+	}
+	if (max_len < NMEA_MAX_LEN_MIN || max_len > NMEA_MAX_LEN_LIMIT) {
+		pr_err("max_len=%u out of range %u..%u\n", max_len,
+		       NMEA_MAX_LEN_MIN, NMEA_MAX_LEN_LIMIT);
+		return -EINVAL;
+	}
+	if (glitch_pct > 50) {
+		pr_err("glitch_pct=%u above 50\n", glitch_pct);
+		return -EINVAL;
+	}
+	return bh ? gpsnmea_bh_check(bh) : 0;
+}
+
+static int gpsnmea_read_settings(struct gpsnmea *gn)
+{
+	const char *mode = bh;
+	int ret;
+
+	gn->baud = baud;
+	device_property_read_u32(gn->dev, "current-speed", &gn->baud);
+	if (gn->baud < GPSNMEA_BAUD_MIN || gn->baud > GPSNMEA_BAUD_MAX)
+		return dev_err_probe(gn->dev, -EINVAL,
+				     "current-speed %u out of range %u..%u\n",
+				     gn->baud, GPSNMEA_BAUD_MIN,
+				     GPSNMEA_BAUD_MAX);
+	gn->invert = invert ^ device_property_read_bool(gn->dev, "rx-inverted");
+	gn->max_len = max_len;
+	gn->glitch_pct = glitch_pct;
+
+	device_property_read_string(gn->dev, "linux,bottom-half", &mode);
+	if (!mode) {
+		gn->bh = gpsnmea_bh_default();
+		return 0;
+	}
+	ret = gpsnmea_bh_check(mode);
+	if (ret)
+		return ret;
+	gn->bh = gpsnmea_bh_find(mode);
+	return 0;
+}
+
+static struct gpsnmea *gpsnmea_alloc(struct device *dev)
+{
+	struct gpsnmea *gn;
+	int ret;
+
+	gn = kzalloc(sizeof(*gn), GFP_KERNEL);
+	if (!gn)
+		return ERR_PTR(-ENOMEM);
+
+	ret = ida_alloc(&gpsnmea_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	gn->id = ret;
+
+	ret = kfifo_alloc(&gn->edges, GPSNMEA_EDGE_FIFO, GFP_KERNEL);
+	if (ret)
+		goto err_ida;
+
+	ret = gpsnmea_chardev_init(gn);
+	if (ret)
+		goto err_kfifo;
+
+	kref_init(&gn->ref);
+	gn->dev = dev;
+	atomic64_set(&gn->overruns, 0);
+	mutex_init(&gn->switch_lock);
+	spin_lock_init(&gn->stats_lock);
+	return gn;
+
+err_kfifo:
+	kfifo_free(&gn->edges);
+err_ida:
+	ida_free(&gpsnmea_ida, gn->id);
+err_free:
+	kfree(gn);
+	return ERR_PTR(ret);
+}
+
+static int gpsnmea_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct gpsnmea *gn;
+	int ret;
+
+	gn = gpsnmea_alloc(dev);
+	if (IS_ERR(gn))
+		return PTR_ERR(gn);
+
+	ret = gpsnmea_read_settings(gn);
+	if (ret)
+		goto err_put;
+
+	gn->rx = devm_gpiod_get(dev, "rx", GPIOD_IN);
+	if (IS_ERR(gn->rx)) {
+		ret = dev_err_probe(dev, PTR_ERR(gn->rx), "no RX GPIO\n");
+		goto err_put;
+	}
+	if (gpiod_cansleep(gn->rx)) {
+		ret = dev_err_probe(dev, -EINVAL,
+				    "RX GPIO is on a sleeping controller; edge timestamps need a memory-mapped one\n");
+		goto err_put;
+	}
+	gn->irq = gpiod_to_irq(gn->rx);
+	if (gn->irq < 0) {
+		ret = dev_err_probe(dev, gn->irq, "RX GPIO has no interrupt\n");
+		goto err_put;
+	}
+
+	ret = gpsnmea_bh_init(gn, gn->bh);
+	if (ret)
+		goto err_put;
+
+	/*
+	 * No IRQF_ONESHOT: the line stays unmasked while the thread runs
+	 * (bh=thread), so no edge is missed; the hard handler only queues.
+	 */
+	ret = request_threaded_irq(gn->irq, gpsnmea_hardirq, gpsnmea_irq_thread,
+				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING,
+				   dev_name(dev), gn);
+	if (ret) {
+		dev_err_probe(dev, ret, "cannot request IRQ %d\n", gn->irq);
+		goto err_bh;
+	}
+
+	platform_set_drvdata(pdev, gn);
+
+	ret = gpsnmea_chardev_register(gn);
+	if (ret)
+		goto err_irq;
+
+	dev_info(dev, "/dev/%s: GPIO IRQ %d, %u baud%s, bottom half %s\n",
+		 gn->name, gn->irq, gn->baud, gn->invert ? " inverted" : "",
+		 gn->bh->name);
+	return 0;
+
+err_irq:
+	platform_set_drvdata(pdev, NULL);
+	free_irq(gn->irq, gn);
+err_bh:
+	gpsnmea_bh_exit(gn);
+err_put:
+	gpsnmea_put(gn);
+	return ret;
+}
+
+/*
+ * Teardown in the order that makes it safe: no more edges (free_irq waits
+ * for a running hard handler and thread), then the bottom half and its
+ * timer, then readers are told and the device node goes. The memory goes
+ * with the last reference, which may be an open file.
+ */
+static void gpsnmea_remove(struct platform_device *pdev)
+{
+	struct gpsnmea *gn = platform_get_drvdata(pdev);
+
+	free_irq(gn->irq, gn);
+	gpsnmea_bh_exit(gn);
+	gpsnmea_chardev_unregister(gn);
+	gpsnmea_put(gn);
+}
+GPSNMEA_DEFINE_REMOVE_COMPAT(gpsnmea_remove)
+
+static const struct of_device_id gpsnmea_of_match[] = {
+	{ .compatible = "gpsnmea,gpio-nmea" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, gpsnmea_of_match);
+
+static struct platform_driver gpsnmea_driver = {
+	.probe = gpsnmea_probe,
+	.remove = GPSNMEA_PLATFORM_REMOVE(gpsnmea_remove),
+	.driver = {
+		.name = KBUILD_MODNAME,
+		.of_match_table = gpsnmea_of_match,
+		.dev_groups = gpsnmea_groups,
+	},
+};
+
+/*
+ * Boards without device tree: gpio_chip= and gpio_line= name the RX line,
+ * and the module itself provides the platform device and a GPIO lookup
+ * table that maps its "rx" GPIO to that line.
+ */
+static struct gpiod_lookup_table gpsnmea_lookup = {
+	.dev_id = KBUILD_MODNAME,
+	.table = {
+		GPIO_LOOKUP(NULL, 0, "rx", GPIO_ACTIVE_HIGH),
+		{ }
+	},
+};
+
+static struct platform_device *gpsnmea_pdev;
+
+static int __init gpsnmea_init(void)
+{
+	int ret;
+
+	ret = gpsnmea_check_params();
+	if (ret)
+		return ret;
+
+	ret = platform_driver_register(&gpsnmea_driver);
+	if (ret || !gpio_chip)
+		return ret;
+
+	gpsnmea_lookup.table[0].key = gpio_chip;
+	gpsnmea_lookup.table[0].chip_hwnum = gpio_line;
+	gpiod_add_lookup_table(&gpsnmea_lookup);
+
+	gpsnmea_pdev = platform_device_register_simple(KBUILD_MODNAME,
+						       PLATFORM_DEVID_NONE,
+						       NULL, 0);
+	if (IS_ERR(gpsnmea_pdev)) {
+		ret = PTR_ERR(gpsnmea_pdev);
+		goto err_lookup;
+	}
+	/* Probing is synchronous: a device that did not bind fails the load. */
+	if (!gpsnmea_pdev->dev.driver) {
+		pr_err("no usable RX line %u on GPIO chip '%s'\n", gpio_line,
+		       gpio_chip);
+		ret = -ENODEV;
+		goto err_pdev;
+	}
+	return 0;
+
+err_pdev:
+	platform_device_unregister(gpsnmea_pdev);
+err_lookup:
+	gpiod_remove_lookup_table(&gpsnmea_lookup);
+	platform_driver_unregister(&gpsnmea_driver);
+	return ret;
+}
+module_init(gpsnmea_init);
+
+static void __exit gpsnmea_exit(void)
+{
+	if (gpsnmea_pdev) {
+		platform_device_unregister(gpsnmea_pdev);
+		gpiod_remove_lookup_table(&gpsnmea_lookup);
+	}
+	platform_driver_unregister(&gpsnmea_driver);
+}
+module_exit(gpsnmea_exit);
+
+MODULE_DESCRIPTION("NMEA 0183 GPS receiver on a GPIO line (software UART)");
+MODULE_AUTHOR("The gpsnmea developers");
+MODULE_LICENSE("GPL");
