@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# gpsnmea: out-of-tree kernel module. The kbuild part is in Kbuild; this
+# file wraps it and names the project's commands (see README.md).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KERNELS ?= 6.1 6.12
+
+.PHONY: all modules clean setup unit lint check demo bench install help
+
+all: modules
+
+modules:
+	@if [ ! -d "$(KDIR)" ]; then \
+		echo "No kernel headers at $(KDIR)." >&2; \
+		echo "Install them (Debian: linux-headers-\$$(uname -r)) or point KDIR= at a build tree;" >&2; \
+		echo "'make setup' fetches Debian's 6.1 and 6.12 trees: make KDIR=\$$(scripts/kdir 6.12)" >&2; \
+		exit 1; \
+	fi
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf build tests/unit/build
+
+# Installs packages with apt-get and fetches Debian's kernels into .cache/.
+setup:
+	scripts/setup
+
+unit:
+	$(MAKE) -C tests/unit
+
+lint: setup
+	scripts/lint
+
+# Every test: host unit tests, lint, build and VM tests on each kernel.
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+bench:
+	scripts/bench
+
+help:
+	@echo "make [KDIR=...]   build gpsnmea.ko for the running kernel or KDIR"
+	@echo "make setup        install tools, fetch Debian 6.1/6.12 kernels"
+	@echo "make demo         VM + simulated GPS + live sentences + stats"
+	@echo "make check        every test; ends with 'N passed, N failed'"
+	@echo "make bench        performance table and plot"
+	@echo "scripts/vm-replay LOG   replay a recording in a VM"
