@@ -1,0 +1,989 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpsnmea_sim - a simulated GPS receiver TX line (test fixture for gpsnmea)
+ *
+ * Registers a non-sleeping, input-only gpio_chip "gpsnmea-sim" with 1..4
+ * lines and its own edge-triggered IRQ chip (through GPIOLIB_IRQCHIP).
+ * Bytes written to debugfs (gpsnmea-sim/line<N>/tx) are played out on the
+ * line as an 8N1 UART waveform: an ABS_HARD hrtimer fires at every edge,
+ * sets the new line level and then raises the edge IRQ in hard-IRQ context,
+ * like a GPIO controller would. Fault injection (bad stop bits, glitches,
+ * swallowed IRQs, timer jitter) and a sender clock error are available.
+ *
+ * See Documentation/simulator.rst for the debugfs interface.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/gpio/driver.h>
+#include <linux/hrtimer.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/kernel.h>
+#include <linux/kfifo.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/platform_device.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/swait.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+
+/* ---- kernel version differences ---------------------------------------- */
+
+#ifndef CONFIG_GPIOLIB_IRQCHIP
+#error "gpsnmea_sim needs CONFIG_GPIOLIB_IRQCHIP (y on Debian 6.1 and 6.12)"
+#endif
+
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+static void sim_hrtimer_setup(struct hrtimer *timer,
+			      enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+}
+#else
+static void sim_hrtimer_setup(struct hrtimer *timer,
+			      enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	timer->function = fn;
+}
+#endif
+
+/* ---- constants ---------------------------------------------------------- */
+
+#define SIM_NAME		"gpsnmea-sim"
+#define SIM_MAX_LINES		4
+#define SIM_FIFO_SIZE		SZ_64K		/* power of two */
+#define SIM_STARTS		4096		/* start timestamps kept */
+#define SIM_BAUD_MIN		50
+#define SIM_BAUD_MAX		2000000
+#define SIM_BAUD_DEFAULT	9600
+#define SIM_PPM_LIMIT		500000		/* |clock_ppm| <= 50 % */
+#define SIM_FRAME_HALVES	20		/* 10 bits (8N1) in half bits */
+#define SIM_MAX_EVENTS		16		/* 10 bits + glitch pair + end */
+#define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
+
+/* ns * 1e6 (ppm scale): half-bit time = SIM_NS_PPM / (2 * baud * (1e6 + ppm)) */
+#define SIM_NS_PPM		(NSEC_PER_SEC * 1000000ULL)
+
+/* logical (non-inverted) UART levels */
+#define SIM_SPACE		0
+#define SIM_MARK		1
+/* sim_event.level value marking the end of a frame (no level change) */
+#define SIM_EV_FRAME_END	2
+
+static unsigned int lines = 1;
+module_param(lines, uint, 0444);
+MODULE_PARM_DESC(lines, "number of simulated GPIO lines (1..4, default 1)");
+
+/* one scheduled change of the line, at an absolute CLOCK_MONOTONIC time */
+struct sim_event {
+	u64 t_ns;
+	u8 level;		/* SIM_SPACE, SIM_MARK or SIM_EV_FRAME_END */
+};
+
+/*
+ * struct sim_line - one simulated GPIO line and its UART transmitter
+ *
+ * Fields marked [L] are protected by @lock (a raw spinlock: it is taken
+ * from the hard-IRQ hrtimer callback, from the irq_chip callbacks under the
+ * irq_desc raw lock, and from gpio_chip.get, which consumers call from hard
+ * IRQ context). The hrtimer callback is the only reader of @fifo and reads it
+ * under @lock; writers of @fifo are serialized by @tx_mutex and do not take
+ * @lock for the copy (kfifo is safe for one reader and one writer).
+ */
+struct sim_line {
+	struct gpsnmea_sim *sim;
+	unsigned int offset;
+	struct hrtimer timer;		/* armed at each edge while @active */
+	raw_spinlock_t lock;		/* protects the [L] fields */
+
+	/* configuration [L]; baud and invert change only while !@active */
+	u32 baud;
+	bool invert;
+	s32 clock_ppm;
+
+	/* line and IRQ state [L] */
+	u8 level;			/* logical level, SIM_MARK when idle */
+	bool irq_requested;		/* between irq request/release_resources */
+	bool irq_unmasked;
+	unsigned int irq_type;		/* IRQ_TYPE_EDGE_* bits */
+
+	/* transmitter state [L] */
+	bool active;			/* @timer is running a burst */
+	bool on_wire;			/* a frame is being sent */
+	bool dying;			/* teardown started: no new bursts */
+	u64 burst_start_ns;		/* time of half bit 0 of this burst */
+	u64 frame_half;			/* half-bit index of the current frame */
+	u64 half_denom;			/* 2 * baud * (1e6 + ppm), latched */
+	struct sim_event ev[SIM_MAX_EVENTS];
+	unsigned int ev_idx;		/* next event for @timer */
+
+	/* fault injection [L] */
+	u32 f_stopbit;			/* frames left with a space stop bit */
+	u32 f_glitch;			/* frames left with a glitch */
+	u32 f_glitch_ns;		/* glitch width */
+	u32 f_drop_edge;		/* IRQs left to swallow */
+	u32 f_jitter_ns;		/* max random extra timer delay, 0 = off */
+	u32 glitch_seq;			/* picks the glitched data bit */
+	u64 rng;			/* xorshift64 state for the jitter */
+
+	/* statistics [L] */
+	u64 bytes_sent;
+	u64 edges;
+	u64 irqs_raised;
+	u64 faults;
+
+	/* start bit timestamps [L]: ring of SIM_STARTS, @starts_count total */
+	u64 *starts;
+	u64 starts_count;
+
+	DECLARE_KFIFO_PTR(fifo, u8);	/* bytes to send, see above */
+	struct mutex tx_mutex;		/* serializes tx writers */
+	struct swait_queue_head tx_wait;	/* tx writer waits for room */
+};
+
+struct gpsnmea_sim {
+	struct gpio_chip gc;
+	struct dentry *dbg_dir;
+	unsigned int nlines;
+	struct sim_line line[];
+};
+
+static struct platform_device *sim_pdev;
+
+/* ---- waveform ----------------------------------------------------------- */
+
+static u64 sim_half_time(const struct sim_line *l, u64 half)
+{
+	lockdep_assert_held(&l->lock);
+	return l->burst_start_ns +
+	       mul_u64_u64_div_u64(l->frame_half + half, SIM_NS_PPM,
+				   l->half_denom);
+}
+
+static u32 sim_jitter(struct sim_line *l)
+{
+	u64 x = l->rng;
+
+	if (!l->f_jitter_ns)
+		return 0;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	l->rng = x;
+	return (u32)(x >> 32) % (l->f_jitter_ns + 1U);
+}
+
+/*
+ * Apply a logical level to the line. Returns true when the caller must raise
+ * the line's IRQ (after dropping @lock): the IRQ is requested and unmasked,
+ * the edge matches its trigger type and no drop-edge fault swallows it.
+ */
+static bool sim_set_level(struct sim_line *l, u8 level)
+{
+	unsigned int want;
+
+	lockdep_assert_held(&l->lock);
+	if (level == l->level)
+		return false;
+	l->level = level;
+	l->edges++;
+
+	want = (level ^ l->invert) ? IRQ_TYPE_EDGE_RISING : IRQ_TYPE_EDGE_FALLING;
+	if (!l->irq_requested || !l->irq_unmasked || !(l->irq_type & want))
+		return false;
+	if (l->f_drop_edge) {
+		l->f_drop_edge--;
+		l->faults++;
+		return false;
+	}
+	l->irqs_raised++;
+	return true;
+}
+
+static void sim_add_event(struct sim_line *l, unsigned int *n, u64 t_ns,
+			  u8 level)
+{
+	if (WARN_ON_ONCE(*n >= SIM_MAX_EVENTS))
+		return;
+	l->ev[*n].t_ns = t_ns;
+	l->ev[*n].level = level;
+	(*n)++;
+}
+
+/*
+ * Build the event list of one 8N1 frame starting at half bit @frame_half.
+ * Only level changes become events (equal consecutive bits make no edge);
+ * every list ends with a SIM_EV_FRAME_END event at the end of the stop bit.
+ */
+static void sim_build_frame(struct sim_line *l, u8 byte)
+{
+	unsigned int glitch_bit = UINT_MAX;
+	unsigned int i, n = 0;
+	u8 bits[10], prev = l->level;
+	u64 width = 0;
+
+	lockdep_assert_held(&l->lock);
+
+	bits[0] = SIM_SPACE;
+	for (i = 0; i < 8; i++)
+		bits[1 + i] = (byte >> i) & 1;
+	bits[9] = SIM_MARK;
+
+	if (l->f_stopbit) {
+		l->f_stopbit--;
+		l->faults++;
+		bits[9] = SIM_SPACE;
+	}
+	if (l->f_glitch) {
+		u64 half_bit = sim_half_time(l, 1) - sim_half_time(l, 0);
+
+		l->f_glitch--;
+		l->faults++;
+		glitch_bit = 1 + l->glitch_seq++ % 8;
+		/* keep the pulse inside the bit: at most a half bit wide */
+		width = clamp_t(u64, l->f_glitch_ns, 1, max_t(u64, half_bit, 1));
+	}
+
+	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (bits[i] != prev)
+			sim_add_event(l, &n, sim_half_time(l, 2 * i), bits[i]);
+		prev = bits[i];
+		if (i == glitch_bit) {
+			u64 t = sim_half_time(l, 2 * i + 1) - width / 2;
+
+			sim_add_event(l, &n, t, !bits[i]);
+			sim_add_event(l, &n, t + width, bits[i]);
+		}
+	}
+	sim_add_event(l, &n, sim_half_time(l, SIM_FRAME_HALVES),
+		      SIM_EV_FRAME_END);
+	l->ev_idx = 0;
+}
+
+static void sim_record_start(struct sim_line *l)
+{
+	lockdep_assert_held(&l->lock);
+	l->starts[l->starts_count % SIM_STARTS] = ktime_get_ns();
+	l->starts_count++;
+}
+
+static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
+{
+	struct sim_line *l = container_of(timer, struct sim_line, timer);
+	enum hrtimer_restart ret = HRTIMER_RESTART;
+	bool raise = false, started = false;
+	const struct sim_event *ev;
+	unsigned long flags;
+	int err;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	ev = &l->ev[l->ev_idx];
+
+	if (ev->level == SIM_EV_FRAME_END) {
+		u64 boundary = ev->t_ns;
+		u8 byte;
+
+		if (l->on_wire) {
+			l->on_wire = false;
+			l->bytes_sent++;
+			l->frame_half += SIM_FRAME_HALVES;
+		}
+		if (!l->dying && kfifo_get(&l->fifo, &byte)) {
+			l->on_wire = true;
+			started = true;
+			sim_build_frame(l, byte);
+			ev = &l->ev[0];
+			/* no falling edge if the line is still at space */
+			if (ev->t_ns != boundary)
+				ev = NULL;
+		} else {
+			/* end of burst, back to mark after a space stop bit */
+			l->active = false;
+			ret = HRTIMER_NORESTART;
+			raise = sim_set_level(l, SIM_MARK);
+			ev = NULL;
+		}
+	}
+
+	if (ev) {
+		raise = sim_set_level(l, ev->level);
+		l->ev_idx++;
+	}
+	if (started)
+		sim_record_start(l);
+	if (ret == HRTIMER_RESTART) {
+		u64 t = l->ev[l->ev_idx].t_ns + sim_jitter(l);
+
+		hrtimer_set_expires(timer, ns_to_ktime(t));
+	}
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	if (raise) {
+		err = generic_handle_domain_irq(l->sim->gc.irq.domain, l->offset);
+		if (err)
+			pr_warn_once("line %u: raising IRQ failed: %d\n",
+				     l->offset, err);
+	}
+	if (started && swq_has_sleeper(&l->tx_wait))
+		swake_up_one(&l->tx_wait);
+	return ret;
+}
+
+/* Start a burst if the line is idle and data is queued. */
+static void sim_tx_kick(struct sim_line *l)
+{
+	unsigned long flags;
+	u64 now;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (!l->active && !l->dying && !kfifo_is_empty(&l->fifo)) {
+		now = ktime_get_ns();
+		l->active = true;
+		l->burst_start_ns = now;
+		l->frame_half = 0;
+		l->half_denom = 2ULL * l->baud * (1000000LL + l->clock_ppm);
+		l->ev[0].t_ns = now;
+		l->ev[0].level = SIM_EV_FRAME_END;
+		l->ev_idx = 0;
+		hrtimer_start(&l->timer, ns_to_ktime(now),
+			      HRTIMER_MODE_ABS_HARD);
+	}
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/* ---- gpio_chip and irq_chip --------------------------------------------- */
+
+static struct sim_line *sim_gc_line(struct gpio_chip *gc, unsigned int offset)
+{
+	struct gpsnmea_sim *sim = gpiochip_get_data(gc);
+
+	return &sim->line[offset];
+}
+
+static int sim_gpio_get(struct gpio_chip *gc, unsigned int offset)
+{
+	struct sim_line *l = sim_gc_line(gc, offset);
+	unsigned long flags;
+	int val;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	val = l->level ^ l->invert;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return val;
+}
+
+static int sim_gpio_get_direction(struct gpio_chip *gc, unsigned int offset)
+{
+	return GPIO_LINE_DIRECTION_IN;
+}
+
+static int sim_gpio_direction_input(struct gpio_chip *gc, unsigned int offset)
+{
+	return 0;
+}
+
+static void sim_irq_mask(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	irq_hw_number_t hwirq = irqd_to_hwirq(d);
+	struct sim_line *l = sim_gc_line(gc, hwirq);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->irq_unmasked = false;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	gpiochip_disable_irq(gc, hwirq);
+}
+
+static void sim_irq_unmask(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	irq_hw_number_t hwirq = irqd_to_hwirq(d);
+	struct sim_line *l = sim_gc_line(gc, hwirq);
+	unsigned long flags;
+	bool no_type;
+
+	gpiochip_enable_irq(gc, hwirq);
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->irq_unmasked = true;
+	no_type = !(l->irq_type & IRQ_TYPE_EDGE_BOTH);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	if (no_type)
+		pr_warn_once("line %lu: IRQ unmasked without an edge trigger type, it will never fire\n",
+			     hwirq);
+}
+
+static int sim_irq_set_type(struct irq_data *d, unsigned int type)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct sim_line *l = sim_gc_line(gc, irqd_to_hwirq(d));
+	unsigned long flags;
+
+	type &= IRQ_TYPE_SENSE_MASK;
+	if (type & ~IRQ_TYPE_EDGE_BOTH)
+		return -EINVAL;		/* no level triggers */
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->irq_type = type;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return 0;
+}
+
+static int sim_irq_reqres(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	irq_hw_number_t hwirq = irqd_to_hwirq(d);
+	struct sim_line *l = sim_gc_line(gc, hwirq);
+	unsigned long flags;
+	int ret;
+
+	ret = gpiochip_reqres_irq(gc, hwirq);
+	if (ret)
+		return ret;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->irq_requested = true;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return 0;
+}
+
+static void sim_irq_relres(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	irq_hw_number_t hwirq = irqd_to_hwirq(d);
+	struct sim_line *l = sim_gc_line(gc, hwirq);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->irq_requested = false;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	gpiochip_relres_irq(gc, hwirq);
+}
+
+static const struct irq_chip sim_irq_chip = {
+	.name			= SIM_NAME,
+	.irq_mask		= sim_irq_mask,
+	.irq_unmask		= sim_irq_unmask,
+	.irq_set_type		= sim_irq_set_type,
+	.irq_request_resources	= sim_irq_reqres,
+	.irq_release_resources	= sim_irq_relres,
+	.flags			= IRQCHIP_IMMUTABLE | IRQCHIP_SKIP_SET_WAKE,
+};
+
+/* ---- debugfs ------------------------------------------------------------ */
+
+static struct sim_line *sim_file_line(struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	return m->private;
+}
+
+/* read through seq_file (one consistent snapshot per open), custom write */
+#define SIM_DEBUGFS_FOPS(name, mode_write)				\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, name##_show, inode->i_private);	\
+}									\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.write		= mode_write,					\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
+static int sim_baud_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+
+	seq_printf(m, "%u\n", READ_ONCE(l->baud));
+	return 0;
+}
+
+static ssize_t sim_baud_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	unsigned long flags;
+	int ret;
+	u32 val;
+
+	ret = kstrtou32_from_user(buf, count, 0, &val);
+	if (ret)
+		return ret;
+	if (val < SIM_BAUD_MIN || val > SIM_BAUD_MAX)
+		return -ERANGE;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (l->active)
+		ret = -EBUSY;
+	else
+		l->baud = val;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return ret ?: count;
+}
+
+SIM_DEBUGFS_FOPS(sim_baud, sim_baud_write);
+
+static int sim_invert_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+
+	seq_printf(m, "%d\n", READ_ONCE(l->invert));
+	return 0;
+}
+
+static ssize_t sim_invert_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	unsigned long flags;
+	bool val;
+	int ret;
+
+	ret = kstrtobool_from_user(buf, count, &val);
+	if (ret)
+		return ret;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (l->active)
+		ret = -EBUSY;
+	else
+		l->invert = val;	/* level flips without an IRQ */
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return ret ?: count;
+}
+
+SIM_DEBUGFS_FOPS(sim_invert, sim_invert_write);
+
+static int sim_clock_ppm_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+
+	seq_printf(m, "%d\n", READ_ONCE(l->clock_ppm));
+	return 0;
+}
+
+static ssize_t sim_clock_ppm_write(struct file *file, const char __user *buf,
+				   size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	unsigned long flags;
+	int ret;
+	s32 val;
+
+	ret = kstrtos32_from_user(buf, count, 0, &val);
+	if (ret)
+		return ret;
+	if (val < -SIM_PPM_LIMIT || val > SIM_PPM_LIMIT)
+		return -ERANGE;
+
+	/* latched at the start of each burst */
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->clock_ppm = val;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_clock_ppm, sim_clock_ppm_write);
+
+static int sim_pending_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+	unsigned long flags;
+	unsigned int n;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	n = kfifo_len(&l->fifo) + l->on_wire;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	seq_printf(m, "%u\n", n);
+	return 0;
+}
+
+SIM_DEBUGFS_FOPS(sim_pending, NULL);
+
+static int sim_level_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+	unsigned long flags;
+	int val;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	val = l->level ^ l->invert;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	seq_printf(m, "%d\n", val);
+	return 0;
+}
+
+SIM_DEBUGFS_FOPS(sim_level, NULL);
+
+static int sim_stats_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+	u64 bytes, edges, irqs, faults;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	bytes = l->bytes_sent;
+	edges = l->edges;
+	irqs = l->irqs_raised;
+	faults = l->faults;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	seq_printf(m, "bytes_sent %llu\nedges %llu\nirqs_raised %llu\nfaults %llu\n",
+		   bytes, edges, irqs, faults);
+	return 0;
+}
+
+SIM_DEBUGFS_FOPS(sim_stats, NULL);
+
+static int sim_fault_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+	u32 stopbit, glitch, glitch_ns, drop, jitter;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	stopbit = l->f_stopbit;
+	glitch = l->f_glitch;
+	glitch_ns = l->f_glitch_ns;
+	drop = l->f_drop_edge;
+	jitter = l->f_jitter_ns;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\n",
+		   stopbit, glitch, glitch_ns, drop, jitter);
+	return 0;
+}
+
+static ssize_t sim_fault_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	char kbuf[64], cmd[16], junk;
+	unsigned long flags;
+	u32 a = 0, b = 0;
+	int n;
+
+	if (count >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, buf, count))
+		return -EFAULT;
+	kbuf[count] = '\0';
+
+	n = sscanf(kbuf, "%15s %u %u %c", cmd, &a, &b, &junk);
+	if (n < 1)
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (!strcmp(cmd, "clear") && n == 1) {
+		l->f_stopbit = 0;
+		l->f_glitch = 0;
+		l->f_glitch_ns = 0;
+		l->f_drop_edge = 0;
+		l->f_jitter_ns = 0;
+	} else if (!strcmp(cmd, "stopbit") && n == 2) {
+		l->f_stopbit = a;
+	} else if (!strcmp(cmd, "glitch") && n == 3 && b > 0) {
+		l->f_glitch = a;
+		l->f_glitch_ns = b;
+		l->glitch_seq = 0;
+	} else if (!strcmp(cmd, "drop-edge") && n == 2) {
+		l->f_drop_edge = a;
+	} else if (!strcmp(cmd, "jitter") && n == 2) {
+		l->f_jitter_ns = a;
+		l->rng = SIM_RNG_SEED;
+	} else {
+		count = -EINVAL;
+	}
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_fault, sim_fault_write);
+
+static int sim_starts_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+	u64 i, first, total, *snap;
+	unsigned long flags;
+
+	snap = kvmalloc_array(SIM_STARTS, sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	memcpy(snap, l->starts, SIM_STARTS * sizeof(*snap));
+	total = l->starts_count;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	first = total > SIM_STARTS ? total - SIM_STARTS : 0;
+	for (i = first; i < total; i++)
+		seq_printf(m, "%llu %llu\n", i, snap[i % SIM_STARTS]);
+	kvfree(snap);
+	return 0;
+}
+
+static int sim_starts_open(struct inode *inode, struct file *file)
+{
+	/* "index ns\n": at most 2 * 20 + 2 characters a line */
+	return single_open_size(file, sim_starts_show, inode->i_private,
+				SIM_STARTS * 42 + 1);
+}
+
+static const struct file_operations sim_starts_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sim_starts_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static ssize_t sim_starts_reset_write(struct file *file,
+				      const char __user *buf, size_t count,
+				      loff_t *ppos)
+{
+	struct sim_line *l = file->private_data;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->starts_count = 0;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return count;
+}
+
+static const struct file_operations sim_starts_reset_fops = {
+	.owner		= THIS_MODULE,
+	.open		= simple_open,
+	.write		= sim_starts_reset_write,
+};
+
+static ssize_t sim_tx_write(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	struct sim_line *l = file->private_data;
+	size_t done = 0;
+	int ret = 0;
+
+	if (!count)
+		return 0;
+	if (mutex_lock_interruptible(&l->tx_mutex))
+		return -ERESTARTSYS;
+
+	while (done < count) {
+		size_t len = min_t(size_t, count - done, SIM_FIFO_SIZE);
+		unsigned int copied;
+
+		if (READ_ONCE(l->dying)) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = kfifo_from_user(&l->fifo, buf + done, len, &copied);
+		if (ret)
+			break;
+		if (copied) {
+			done += copied;
+			sim_tx_kick(l);
+			continue;
+		}
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		ret = swait_event_interruptible_exclusive(l->tx_wait,
+							  !kfifo_is_full(&l->fifo) ||
+							  READ_ONCE(l->dying));
+		if (ret)
+			break;
+	}
+	mutex_unlock(&l->tx_mutex);
+	return done ? done : ret;
+}
+
+static const struct file_operations sim_tx_fops = {
+	.owner		= THIS_MODULE,
+	.open		= simple_open,
+	.write		= sim_tx_write,
+};
+
+static void sim_debugfs_init(struct gpsnmea_sim *sim)
+{
+	unsigned int i;
+
+	for (i = 0; i < sim->nlines; i++) {
+		struct sim_line *l = &sim->line[i];
+		struct dentry *dir;
+		char name[16];
+
+		snprintf(name, sizeof(name), "line%u", i);
+		dir = debugfs_create_dir(name, sim->dbg_dir);
+		debugfs_create_file("tx", 0200, dir, l, &sim_tx_fops);
+		debugfs_create_file("baud", 0644, dir, l, &sim_baud_fops);
+		debugfs_create_file("invert", 0644, dir, l, &sim_invert_fops);
+		debugfs_create_file("clock_ppm", 0644, dir, l,
+				    &sim_clock_ppm_fops);
+		debugfs_create_file("pending", 0444, dir, l, &sim_pending_fops);
+		debugfs_create_file("level", 0444, dir, l, &sim_level_fops);
+		debugfs_create_file("stats", 0444, dir, l, &sim_stats_fops);
+		debugfs_create_file("fault", 0600, dir, l, &sim_fault_fops);
+		debugfs_create_file("starts", 0444, dir, l, &sim_starts_fops);
+		debugfs_create_file("starts_reset", 0200, dir, l,
+				    &sim_starts_reset_fops);
+	}
+}
+
+/* ---- platform driver ---------------------------------------------------- */
+
+/* devm action, runs before the gpio_chip (and its IRQ domain) goes away */
+static void sim_teardown(void *data)
+{
+	struct gpsnmea_sim *sim = data;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < sim->nlines; i++) {
+		struct sim_line *l = &sim->line[i];
+
+		raw_spin_lock_irqsave(&l->lock, flags);
+		l->dying = true;
+		raw_spin_unlock_irqrestore(&l->lock, flags);
+		swake_up_all(&l->tx_wait);
+	}
+	/* waits for file operations in progress; none can start afterwards */
+	debugfs_remove_recursive(sim->dbg_dir);
+	for (i = 0; i < sim->nlines; i++)
+		hrtimer_cancel(&sim->line[i].timer);
+}
+
+static void sim_kvfree(void *p)
+{
+	kvfree(p);
+}
+
+static int sim_line_init(struct device *dev, struct gpsnmea_sim *sim,
+			 unsigned int offset)
+{
+	struct sim_line *l = &sim->line[offset];
+	u8 *buf;
+	int ret;
+
+	l->sim = sim;
+	l->offset = offset;
+	raw_spin_lock_init(&l->lock);
+	mutex_init(&l->tx_mutex);
+	init_swait_queue_head(&l->tx_wait);
+	sim_hrtimer_setup(&l->timer, sim_tx_timer);
+	l->baud = SIM_BAUD_DEFAULT;
+	l->level = SIM_MARK;
+	l->rng = SIM_RNG_SEED;
+
+	buf = kvzalloc(SIM_FIFO_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = devm_add_action_or_reset(dev, sim_kvfree, buf);
+	if (ret)
+		return ret;
+	ret = kfifo_init(&l->fifo, buf, SIM_FIFO_SIZE);
+	if (ret)
+		return ret;
+
+	l->starts = devm_kcalloc(dev, SIM_STARTS, sizeof(*l->starts),
+				 GFP_KERNEL);
+	if (!l->starts)
+		return -ENOMEM;
+	return 0;
+}
+
+static int sim_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct gpsnmea_sim *sim;
+	struct gpio_irq_chip *girq;
+	unsigned int i;
+	int ret;
+
+	sim = devm_kzalloc(dev, struct_size(sim, line, lines), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	sim->nlines = lines;
+
+	for (i = 0; i < sim->nlines; i++) {
+		ret = sim_line_init(dev, sim, i);
+		if (ret)
+			return ret;
+	}
+
+	sim->gc.label = SIM_NAME;
+	sim->gc.parent = dev;
+	sim->gc.owner = THIS_MODULE;
+	sim->gc.base = -1;
+	sim->gc.ngpio = sim->nlines;
+	sim->gc.can_sleep = false;
+	sim->gc.get = sim_gpio_get;
+	sim->gc.get_direction = sim_gpio_get_direction;
+	sim->gc.direction_input = sim_gpio_direction_input;
+
+	girq = &sim->gc.irq;
+	gpio_irq_chip_set_chip(girq, &sim_irq_chip);
+	girq->handler = handle_simple_irq;
+	girq->default_type = IRQ_TYPE_NONE;
+
+	ret = devm_gpiochip_add_data(dev, &sim->gc, sim);
+	if (ret)
+		return dev_err_probe(dev, ret, "adding gpio_chip failed\n");
+
+	sim->dbg_dir = debugfs_create_dir(SIM_NAME, NULL);
+	if (IS_ERR(sim->dbg_dir))
+		return dev_err_probe(dev, PTR_ERR(sim->dbg_dir),
+				     "creating debugfs directory failed\n");
+	ret = devm_add_action_or_reset(dev, sim_teardown, sim);
+	if (ret)
+		return ret;
+	sim_debugfs_init(sim);
+
+	platform_set_drvdata(pdev, sim);
+	return 0;
+}
+
+static struct platform_driver sim_driver = {
+	.driver = {
+		.name = SIM_NAME,
+	},
+};
+
+static int __init sim_init(void)
+{
+	if (lines < 1 || lines > SIM_MAX_LINES) {
+		pr_err("lines=%u out of range 1..%d\n", lines, SIM_MAX_LINES);
+		return -EINVAL;
+	}
+	/* registers the device and the driver; fails if probe fails */
+	sim_pdev = platform_create_bundle(&sim_driver, sim_probe, NULL, 0,
+					  NULL, 0);
+	return PTR_ERR_OR_ZERO(sim_pdev);
+}
+module_init(sim_init);
+
+static void __exit sim_exit(void)
+{
+	platform_device_unregister(sim_pdev);
+	platform_driver_unregister(&sim_driver);
+}
+module_exit(sim_exit);
+
+MODULE_DESCRIPTION("Simulated GPS TX line: GPIO + IRQ chip playing UART bytes");
+MODULE_LICENSE("GPL");
