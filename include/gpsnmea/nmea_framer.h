@@ -56,8 +56,11 @@ struct nmea_framer {
 	/* --- private to nmea_framer.c --- */
 	char buf[NMEA_SENTENCE_BUF];	/* sentence being gathered */
 	u32 len;
+	u32 star;			/* index of '*' in buf, 0 if none yet */
+	u8 sum;				/* XOR of the bytes after '$', before '*' */
 	bool in_sentence;
-	bool overlong;			/* swallowing the rest of a long line */
+	bool cr;			/* the last byte was a CR */
+	bool skip_line;			/* skipping the rest of a dropped line */
 	u64 start_ns;			/* start-bit time of the first byte */
 };
 

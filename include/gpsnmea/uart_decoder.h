@@ -61,6 +61,8 @@ struct uart_dec {
 	u64 bit_ns;		/* nominal bit time */
 	u64 glitch_ns;		/* pulses shorter than this are noise */
 	bool level;		/* logical line level in force (true = mark) */
+	bool level_valid;	/* @level is known (false after a reset) */
+	u64 last_t;		/* timestamp of the latest edge fed in */
 	u64 level_since;	/* timestamp of the edge that set @level */
 	bool in_frame;		/* a start bit has been seen */
 	u64 frame_start;	/* (estimated) time of the start edge */

@@ -31,7 +31,8 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 		continue
 	fi
 	rmmod gpsnmea
-	"$dir/gpsnmea_test" || rc=1
+	# shellcheck disable=SC2086 # options are words
+	"$dir/gpsnmea_test" ${GPSNMEA_TEST_ARGS:-} || rc=1
 done
 
 rmmod gpsnmea_sim || rc=1

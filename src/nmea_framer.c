@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NMEA 0183 framer: bytes in, checked sentences out.
+ *
+ * A sentence starts at '$' or '!', holds printable ASCII only and ends at
+ * the end of its line: CRLF, or a bare LF. Its checksum "*hh" (the XOR of
+ * the bytes between the start character and '*', as two hex digits of
+ * either case) must match, unless checksums are optional and the sentence
+ * has no '*' at all. What goes wrong is counted in f->drops[]:
+ *
+ * - checksum present but wrong: NMEA_DROP_CHECKSUM;
+ * - no checksum (when required), or a malformed one ('*' not followed by
+ *   exactly two hex digits and the end of the line): NMEA_DROP_NO_CHECKSUM;
+ * - more than max_len characters: NMEA_DROP_TOO_LONG;
+ * - a byte outside 0x20..0x7e, including a CR that is not immediately
+ *   followed by LF: NMEA_DROP_CHARSET;
+ * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
+ *   new character starts the next sentence;
+ * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
+ *   counted per byte.
+ *
+ * After a TOO_LONG or CHARSET drop the rest of that line is skipped without
+ * further counting, up to its LF or up to a '$' or '!' (which starts a new
+ * sentence, so that a lost line end costs one sentence, not two).
+ *
+ * Every check is O(1) per byte: the checksum is kept as a running XOR.
+ */
+#include <gpsnmea/nmea_framer.h>
+
+static bool nmea_is_start(u8 c)
+{
+	return c == '$' || c == '!';
+}
+
+/* Value of a hex digit of either case, or -1. */
+static int nmea_hex(u8 c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+void nmea_framer_init(struct nmea_framer *f,
+		      const struct nmea_framer_config *cfg)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	if (!f->cfg.max_len)
+		f->cfg.max_len = NMEA_MAX_LEN_DEFAULT;
+	else if (f->cfg.max_len < NMEA_MAX_LEN_MIN)
+		f->cfg.max_len = NMEA_MAX_LEN_MIN;
+	else if (f->cfg.max_len > NMEA_MAX_LEN_LIMIT)
+		f->cfg.max_len = NMEA_MAX_LEN_LIMIT;
+}
+
+void nmea_framer_reset(struct nmea_framer *f)
+{
+	f->in_sentence = false;
+	f->skip_line = false;
+	f->cr = false;
+	f->len = 0;
+}
+
+/* Drop the sentence being gathered, counting @why. */
+static void nmea_drop(struct nmea_framer *f, enum nmea_drop why)
+{
+	f->drops[why]++;
+	f->in_sentence = false;
+	f->cr = false;
+}
+
+/*
+ * The line ended (LF): check the checksum and hand the sentence out.
+ * Return: its length with CRLF, or 0 if it was dropped.
+ */
+static u32 nmea_end(struct nmea_framer *f)
+{
+	u32 len = f->len;
+	u32 star = f->star;
+	int hi, lo;
+
+	f->in_sentence = false;
+	f->cr = false;
+	if (!star) {
+		if (!f->cfg.allow_no_checksum) {
+			f->drops[NMEA_DROP_NO_CHECKSUM]++;
+			return 0;
+		}
+	} else {
+		hi = len == star + 3 ? nmea_hex(f->buf[star + 1]) : -1;
+		lo = len == star + 3 ? nmea_hex(f->buf[star + 2]) : -1;
+		if (hi < 0 || lo < 0) {
+			f->drops[NMEA_DROP_NO_CHECKSUM]++;
+			return 0;
+		}
+		if ((hi << 4 | lo) != f->sum) {
+			f->drops[NMEA_DROP_CHECKSUM]++;
+			return 0;
+		}
+	}
+	f->buf[len++] = '\r';
+	f->buf[len++] = '\n';
+	f->buf[len] = '\0';
+	f->sentences++;
+	return len;
+}
+
+u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
+{
+	if (nmea_is_start(c)) {
+		if (f->in_sentence)
+			nmea_drop(f, f->cr ? NMEA_DROP_CHARSET :
+					     NMEA_DROP_TRUNCATED);
+		f->in_sentence = true;
+		f->skip_line = false;
+		f->buf[0] = c;
+		f->len = 1;
+		f->sum = 0;
+		f->star = 0;
+		f->start_ns = start_ns;
+		return 0;
+	}
+
+	if (!f->in_sentence) {
+		if (c == '\n')
+			f->skip_line = false;
+		else if (c != '\r' && !f->skip_line)
+			f->drops[NMEA_DROP_GARBAGE]++;
+		return 0;
+	}
+
+	if (c == '\n')
+		return nmea_end(f);
+	if (f->cr || c < 0x20 || c > 0x7e) {
+		/* A control byte, or a CR not followed by LF. */
+		if (c == '\r' && !f->cr) {
+			f->cr = true;
+			return 0;
+		}
+		nmea_drop(f, NMEA_DROP_CHARSET);
+		f->skip_line = true;
+		return 0;
+	}
+	if (f->len >= f->cfg.max_len) {
+		nmea_drop(f, NMEA_DROP_TOO_LONG);
+		f->skip_line = true;
+		return 0;
+	}
+
+	if (!f->star) {
+		if (c == '*')
+			f->star = f->len;
+		else
+			f->sum ^= c;
+	}
+	f->buf[f->len++] = c;
+	return 0;
+}
