@@ -496,6 +496,11 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	got = read_until(fd, buf, elen + 4096, elen, 1000);
 	pthread_join(thr, NULL);
 	ASSERT_EQ(0, snd.ret);
+	/* Bytes after the last valid sentence may still be on their way. */
+	ASSERT_EQ(0, sim_wait_idle(60000));
+	for (i = 0; i < 500 && stat_of("bytes") < (long long)wlen; i++)
+		usleep(10000);
+	EXPECT_EQ((long long)wlen, stat_of("bytes"));
 
 	diff = first_diff(buf, got, (char *)expect, elen);
 	EXPECT_EQ(-1, diff) {

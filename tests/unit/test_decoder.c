@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/* UART decoder: exact waveforms, line errors, glitches, idle handling. */
+#include <stdlib.h>
+
+#include "test.h"
+#include "wave.h"
+
+static const u32 bauds[] = {
+	50, 300, 1200, 4800, 9600, 38400, 115200, 460800, 1000000,
+};
+
+#define NBAUDS (sizeof(bauds) / sizeof(bauds[0]))
+
+static void dec_setup(struct uart_dec *d, struct rx *rx, u32 baud,
+		      bool invert, u32 glitch_pct)
+{
+	struct uart_dec_config cfg = {
+		.baud = baud, .invert = invert, .glitch_pct = glitch_pct,
+	};
+
+	memset(rx, 0, sizeof(*rx));
+	uart_dec_init(d, &cfg, rx_emit, rx);
+}
+
+/* Decode all of @w; check it came out exactly, stats included. */
+static void check_exact(const struct wave *w, u32 baud, bool invert,
+			u32 glitch_pct, bool no_timer)
+{
+	struct uart_dec d;
+	struct rx rx;
+	size_t i;
+
+	dec_setup(&d, &rx, baud, invert, glitch_pct);
+	CHECK(wave_feed(&d, w, 0, w->n, no_timer));
+	CHECK(dec_flush(&d));
+	CHECK_EQ(rx.n, w->frames);
+	for (i = 0; i < rx.n && i < w->frames; i++) {
+		if (rx.got[i].byte != w->sent[i].byte ||
+		    rx.got[i].start != w->sent[i].start) {
+			test_fail(__FILE__, __LINE__,
+				  "baud %u frame %zu: got %#x@%llu, sent %#x@%llu",
+				  baud, i, rx.got[i].byte,
+				  (unsigned long long)rx.got[i].start,
+				  w->sent[i].byte,
+				  (unsigned long long)w->sent[i].start);
+			break;
+		}
+	}
+	CHECK_EQ(d.stats.edges, w->n);
+	CHECK_EQ(d.stats.bytes, w->frames);
+	CHECK_EQ(d.stats.framing_errors, 0);
+	CHECK_EQ(d.stats.glitches, 0);
+	CHECK_EQ(d.stats.order_errors, 0);
+	rx_free(&rx);
+}
+
+/* All 256 values back-to-back, then each one alone between idle gaps. */
+static void all_bytes(u32 baud, bool invert, double clock_pct, bool no_timer)
+{
+	struct wave w;
+	int b;
+
+	wave_init(&w, baud, clock_pct, 0, JITTER_UNIFORM, 1);
+	w.invert = invert;
+	wave_hold(&w, true, 3);
+	for (b = 0; b < 256; b++)
+		wave_byte(&w, b);
+	wave_hold(&w, true, 20);
+	for (b = 0; b < 256; b++) {
+		wave_byte(&w, b);
+		wave_hold(&w, true, 1.5 + b % 7);
+	}
+	check_exact(&w, baud, invert, 25, no_timer);
+	wave_free(&w);
+}
+
+static void test_all_bytes(void)
+{
+	size_t i;
+
+	for (i = 0; i < NBAUDS; i++)
+		all_bytes(bauds[i], false, 0, false);
+}
+
+/* Edges only: every byte must come out of the next start edge or flush. */
+static void test_all_bytes_no_timer(void)
+{
+	size_t i;
+
+	for (i = 0; i < NBAUDS; i++)
+		all_bytes(bauds[i], false, 0, true);
+}
+
+static void test_all_bytes_inverted(void)
+{
+	size_t i;
+
+	for (i = 0; i < NBAUDS; i++)
+		all_bytes(bauds[i], true, 0, false);
+}
+
+/* The sender's clock off by +-3 %, no jitter. */
+static void test_all_bytes_clock_error(void)
+{
+	all_bytes(9600, false, -3, false);
+	all_bytes(9600, false, 3, false);
+	all_bytes(115200, false, -3, true);
+	all_bytes(115200, false, 3, true);
+}
+
+/* Ten bytes after the last frame sent so far, decoded exactly? */
+static void check_tail(const struct wave *w, const struct rx *rx,
+		       size_t count)
+{
+	size_t i;
+
+	REQUIRE(rx->n >= count && w->frames >= count);
+	for (i = 1; i <= count; i++) {
+		CHECK_EQ(rx->got[rx->n - i].byte, w->sent[w->frames - i].byte);
+		CHECK_EQ(rx->got[rx->n - i].start,
+			 w->sent[w->frames - i].start);
+	}
+}
+
+static void send_text(struct wave *w, const char *s)
+{
+	while (*s)
+		wave_byte(w, *s++);
+}
+
+static void test_framing_error(void)
+{
+	static const u8 bad[] = { 0x00, 0x55, 0xff, 0x80, 0x01 };
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad); i++) {
+		wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+		send_text(&w, "$GP");
+		wave_frame(&w, bad[i], false);	/* stop bit at space */
+		wave_hold(&w, true, 1.5);
+		send_text(&w, "GGA,1*23");
+		dec_setup(&d, &rx, 9600, false, 25);
+		CHECK(wave_feed(&d, &w, 0, w.n, false));
+		CHECK(dec_flush(&d));
+		CHECK_EQ(d.stats.framing_errors, 1);
+		CHECK_EQ(d.stats.bytes, 11);
+		CHECK_EQ(rx.n, 11);
+		check_tail(&w, &rx, 8);
+		CHECK(rx.n == 11 && rx.got[2].byte == 'P');
+		CHECK_EQ(d.stats.order_errors, 0);
+		rx_free(&rx);
+		wave_free(&w);
+	}
+}
+
+/* A framing error found by the idle timer: the line stays at space. */
+static void test_framing_error_idle(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	u64 dl;
+
+	wave_init(&w, 4800, 0, 0, JITTER_UNIFORM, 1);
+	wave_frame(&w, 0x41, false);
+	dec_setup(&d, &rx, 4800, false, 25);
+	CHECK(wave_feed(&d, &w, 0, w.n, true));
+	dl = uart_dec_deadline(&d);
+	CHECK(dl != 0);
+	uart_dec_idle(&d, dl);
+	CHECK_EQ(d.stats.framing_errors, 1);
+	CHECK_EQ(rx.n, 0);
+	CHECK_EQ(uart_dec_deadline(&d), 0);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+/* Break: space for many frames; one framing error, then clean bytes. */
+static void test_break(void)
+{
+	static const double lengths[] = { 10, 11.5, 30, 1000 };
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+		send_text(&w, "ab");
+		wave_hold(&w, false, lengths[i]);
+		wave_hold(&w, true, 0.7);
+		send_text(&w, "cdefgh");
+		dec_setup(&d, &rx, 9600, false, 25);
+		CHECK(wave_feed(&d, &w, 0, w.n, false));
+		CHECK(dec_flush(&d));
+		CHECK_EQ(d.stats.framing_errors, 1);
+		CHECK_EQ(rx.n, 8);
+		check_tail(&w, &rx, 6);
+		CHECK(rx.n == 8 && rx.got[0].byte == 'a' &&
+		      rx.got[1].byte == 'b');
+		rx_free(&rx);
+		wave_free(&w);
+	}
+}
+
+/*
+ * Insert a pulse of @width bits at @at bits after the start edge of frame
+ * @frame: returns a new edge list in @out.
+ */
+static void add_pulse(const struct wave *w, struct wave *out, size_t frame,
+		      double at, double width)
+{
+	u64 t0 = w->sent[frame].start;
+	u64 a = t0 + (u64)(at * w->bit), b = t0 + (u64)((at + width) * w->bit);
+	size_t i;
+	bool raw = w->e[0].level, done = false;
+
+	*out = *w;
+	out->e = NULL;
+	out->n = out->cap = 0;
+	out->sent = malloc(w->frames * sizeof(*w->sent));
+	memcpy(out->sent, w->sent, w->frames * sizeof(*w->sent));
+	for (i = 0; i < w->n; i++) {
+		if (!done && w->e[i].t > a) {
+			/* The level in force before edge i is !e[i].level. */
+			raw = !w->e[i].level;
+			wave_edge(out, a, !raw);
+			wave_edge(out, b, raw);
+			done = true;
+		}
+		wave_edge(out, w->e[i].t, w->e[i].level);
+	}
+	if (!done) {
+		raw = w->e[w->n - 1].level;
+		wave_edge(out, a, !raw);
+		wave_edge(out, b, raw);
+	}
+}
+
+static void test_glitches(void)
+{
+	/* { frame, bits after its start edge, width } */
+	static const double cases[][3] = {
+		{ 0, 4.3, 0.2 },	/* inside a data bit */
+		{ 1, 0.3, 0.2 },	/* inside the start bit */
+		{ 2, 8.4, 0.2 },	/* across the centre of bit 7 */
+		{ 3, 9.45, 0.1 },	/* across the centre of the stop bit */
+		{ 3, 12.0, 0.05 },	/* on the idle line */
+		{ 4, 2.9, 0.08 },	/* right before an edge */
+		{ 4, 3.05, 0.1 },	/* right after an edge */
+	};
+	struct uart_dec d;
+	struct wave w, g;
+	struct rx rx;
+	size_t i, k;
+
+	wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+	send_text(&w, "\x01\x0fU");
+	wave_hold(&w, true, 2.2);
+	wave_byte(&w, 0x00);
+	wave_hold(&w, true, 8);
+	wave_byte(&w, 0xf3);
+	for (k = 0; k < 3; k++)	/* with timers, without, without filter */
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			add_pulse(&w, &g, cases[i][0], cases[i][1],
+				  cases[i][2]);
+			dec_setup(&d, &rx, 9600, false, k == 2 ? 0 : 25);
+			CHECK(wave_feed(&d, &g, 0, g.n, k == 1));
+			CHECK(dec_flush(&d));
+			if (k < 2) {
+				CHECK_EQ(d.stats.glitches, 1);
+				CHECK_EQ(rx.n, w.frames);
+				check_tail(&w, &rx, w.frames);
+			} else {
+				CHECK_EQ(d.stats.glitches, 0);
+			}
+			CHECK_EQ(d.stats.order_errors, 0);
+			rx_free(&rx);
+			wave_free(&g);
+		}
+	wave_free(&w);
+}
+
+/* The threshold: 24 % pulses are filtered at 25 %, 26 % ones are not. */
+static void test_glitch_threshold(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+
+	wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(&w, true, 1);
+	wave_hold(&w, false, 0.24);
+	wave_hold(&w, true, 20);
+	CHECK_EQ(w.n, 2);
+	dec_setup(&d, &rx, 9600, false, 25);
+	CHECK(wave_feed(&d, &w, 0, w.n, false));
+	CHECK(dec_flush(&d));
+	CHECK_EQ(d.stats.glitches, 1);
+	CHECK_EQ(rx.n, 0);
+	rx_free(&rx);
+	wave_free(&w);
+
+	wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(&w, true, 1);
+	wave_hold(&w, false, 0.26);
+	wave_hold(&w, true, 20);
+	dec_setup(&d, &rx, 9600, false, 25);
+	CHECK(wave_feed(&d, &w, 0, w.n, false));
+	CHECK(dec_flush(&d));
+	CHECK_EQ(d.stats.glitches, 0);
+	/* A short start bit: taken as a frame of all ones. */
+	CHECK_EQ(d.stats.bytes + d.stats.framing_errors, 1);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+/* Copy @w without edge @drop; with @back, edge @drop goes back in time. */
+static void mangle(const struct wave *w, struct wave *out, size_t drop,
+		   bool back)
+{
+	size_t i;
+
+	*out = *w;
+	out->e = NULL;
+	out->n = out->cap = 0;
+	out->sent = NULL;
+	for (i = 0; i < w->n; i++) {
+		if (i != drop)
+			wave_edge(out, w->e[i].t, w->e[i].level);
+		else if (back)
+			wave_edge(out, w->e[i - 1].t - 3000, w->e[i].level);
+	}
+	out->sent = w->sent;
+}
+
+static void test_lost_and_backward_edges(void)
+{
+	struct uart_dec d;
+	struct wave w, m;
+	struct rx rx;
+	size_t k, drop, first_tail;
+	bool back;
+
+	for (k = 0; k < 16; k++) {
+		back = k & 1;
+		wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 7);
+		send_text(&w, "$GPRMC,0");
+		drop = 6 + k;	/* somewhere in the first bytes */
+		wave_hold(&w, true, 12);
+		first_tail = w.n;
+		send_text(&w, "*3B\r\n$GPGSV");
+		CHECK(drop < first_tail);
+		mangle(&w, &m, drop, back);
+		dec_setup(&d, &rx, 9600, false, 0);
+		CHECK(wave_feed(&d, &m, 0, m.n, false));
+		CHECK(dec_flush(&d));
+		CHECK_EQ(d.stats.order_errors, 1);
+		CHECK_EQ(d.stats.edges, m.n);
+		check_tail(&w, &rx, 11);
+		/* Bytes before the damage come out intact. */
+		REQUIRE(rx.n >= 1);
+		CHECK_EQ(rx.got[0].byte, '$');
+		rx_free(&rx);
+		m.sent = NULL;
+		wave_free(&m);
+		wave_free(&w);
+	}
+}
+
+/* Bytes ending in mark leave no edge at their end: the timer finishes them. */
+static void test_idle_flush(void)
+{
+	static const u8 bytes[] = { 0xff, 0x80, 0xc0, 0xfe, 0x7f };
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i, j;
+	u64 dl, start;
+
+	for (j = 0; j < NBAUDS; j++) {
+		for (i = 0; i < sizeof(bytes); i++) {
+			wave_init(&w, bauds[j], 0, 0, JITTER_UNIFORM, 1);
+			wave_byte(&w, bytes[i]);
+			dec_setup(&d, &rx, bauds[j], false, 25);
+			CHECK_EQ(uart_dec_deadline(&d), 0);
+			CHECK(wave_feed(&d, &w, 0, w.n, true));
+			CHECK_EQ(rx.n, 0);
+			dl = uart_dec_deadline(&d);
+			start = w.sent[0].start;
+			/* After the stop bit's centre, before its end + 1 bit. */
+			CHECK(dl >= start + (u64)(9.5 * w.bit));
+			CHECK(dl <= start + (u64)(11 * w.bit));
+			uart_dec_idle(&d, dl - 1);
+			CHECK_EQ(rx.n, 0);
+			uart_dec_idle(&d, dl);
+			CHECK_EQ(rx.n, 1);
+			CHECK(rx.n == 1 && rx.got[0].byte == bytes[i]);
+			CHECK(rx.n == 1 && rx.got[0].start == start);
+			CHECK_EQ(uart_dec_deadline(&d), 0);
+			rx_free(&rx);
+			wave_free(&w);
+		}
+	}
+}
+
+/* The next start edge completes the frame before it, with no timer. */
+static void test_next_start_completes(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t edges_first;
+
+	wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+	wave_byte(&w, 0xff);
+	edges_first = w.n;
+	wave_byte(&w, 0xfe);
+	dec_setup(&d, &rx, 9600, false, 0);
+	CHECK(wave_feed(&d, &w, 0, edges_first, true));
+	CHECK_EQ(rx.n, 0);
+	CHECK(wave_feed(&d, &w, edges_first, edges_first + 1, true));
+	CHECK_EQ(rx.n, 1);
+	CHECK(rx.n && rx.got[0].byte == 0xff);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+/* Reset drops the partial frame; decoding resumes at the next idle gap. */
+static void test_reset(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t half;
+
+	wave_init(&w, 9600, 0, 0, JITTER_UNIFORM, 1);
+	send_text(&w, "AB");
+	half = w.n;
+	send_text(&w, "CD");
+	wave_hold(&w, true, 11);
+	send_text(&w, "EF");
+	dec_setup(&d, &rx, 9600, false, 25);
+	CHECK(wave_feed(&d, &w, 0, half + 2, false));
+	uart_dec_reset(&d);
+	CHECK(wave_feed(&d, &w, half + 2, w.n, false));
+	CHECK(dec_flush(&d));
+	CHECK_EQ(d.stats.order_errors, 0);
+	check_tail(&w, &rx, 2);
+	CHECK(rx.n >= 2 && rx.got[0].byte == 'A' && rx.got[1].byte == 'B');
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+/* Out-of-range settings are clamped, not trusted. */
+static void test_config_clamp(void)
+{
+	struct uart_dec d;
+	struct rx rx;
+
+	dec_setup(&d, &rx, 0, false, 1000);
+	CHECK_EQ(d.cfg.baud, 50);
+	CHECK(d.cfg.glitch_pct <= 50);
+	dec_setup(&d, &rx, 5000000, false, 0);
+	CHECK_EQ(d.cfg.baud, 1000000);
+	uart_dec_edge(&d, 1000, false);
+	uart_dec_edge(&d, 2000, true);
+	CHECK(dec_flush(&d));
+	rx_free(&rx);
+}
+
+const struct test decoder_tests[] = {
+	{ "decoder_all_bytes_9_bauds", test_all_bytes },
+	{ "decoder_all_bytes_no_timer", test_all_bytes_no_timer },
+	{ "decoder_all_bytes_inverted", test_all_bytes_inverted },
+	{ "decoder_all_bytes_clock_error_3pct", test_all_bytes_clock_error },
+	{ "decoder_framing_error_recovery", test_framing_error },
+	{ "decoder_framing_error_by_idle", test_framing_error_idle },
+	{ "decoder_break", test_break },
+	{ "decoder_glitches", test_glitches },
+	{ "decoder_glitch_threshold", test_glitch_threshold },
+	{ "decoder_lost_and_backward_edges", test_lost_and_backward_edges },
+	{ "decoder_idle_flush_deadline", test_idle_flush },
+	{ "decoder_next_start_completes", test_next_start_completes },
+	{ "decoder_reset", test_reset },
+	{ "decoder_config_clamp", test_config_clamp },
+	TEST_END
+};

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of scripts/vm-replay: load the simulated GPS and the driver,
+# start a reader (cat, as a user would), send the log, wait until the last
+# byte is decoded, and leave the reader's output and the statistics in
+# /results.
+. /replay/env
+sim=/sys/kernel/debug/gpsnmea-sim/line0
+dev=/sys/bus/platform/devices/gpsnmea
+
+fail() {
+	echo "replay: $*"
+	exit 1
+}
+
+insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
+echo "$BAUD" > $sim/baud || fail "the simulated GPS refused baud $BAUD"
+insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" \
+	${BH:+bh=$BH} || fail "gpsnmea.ko did not load (bh=${BH:-default}): $(dmesg | tail -n 3)"
+echo "replay: $(uname -r), $(cat $dev/baud) baud, bottom half $(cat $dev/bh)"
+
+cat /dev/gpsnmea > /results/out &
+reader=$!
+cat /replay/wire > $sim/tx || fail "writing to the simulated GPS failed"
+while [ "$(cat $sim/pending)" != 0 ]; do
+	usleep 10000
+done
+# The last byte is out; give the idle flush and the reader a moment, until
+# the byte count stops moving.
+last=-1
+while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
+	last=$(cat $dev/statistics/bytes)
+	usleep 200000
+done
+kill $reader
+wait $reader 2>/dev/null
+
+for f in $dev/statistics/*; do
+	echo "$(basename "$f") $(head -n 1 "$f")"
+done > /results/stats
+echo "replay: $(wc -c < /replay/wire) bytes sent, $(cat $dev/statistics/bytes) decoded, $(cat $dev/statistics/sentences) sentences"
+rmmod gpsnmea || fail "rmmod gpsnmea failed"
+rmmod gpsnmea_sim || fail "rmmod gpsnmea_sim failed"
