@@ -73,6 +73,8 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_FRAME_HALVES	20		/* 10 bits (8N1) in half bits */
 #define SIM_MAX_EVENTS		16		/* 10 bits + glitch pair + end */
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
+/* idle time between a write to an idle line and its first start bit */
+#define SIM_START_LEAD_NS	(20 * NSEC_PER_USEC)
 
 /* ns * 1e6 (ppm scale): half-bit time = SIM_NS_PPM / (2 * baud * (1e6 + ppm)) */
 #define SIM_NS_PPM		(NSEC_PER_SEC * 1000000ULL)
@@ -346,19 +348,20 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 static void sim_tx_kick(struct sim_line *l)
 {
 	unsigned long flags;
-	u64 now;
+	u64 start;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
 	if (!l->active && !l->dying && !kfifo_is_empty(&l->fifo)) {
-		now = ktime_get_ns();
+		/* arm in the future so the first start edge is on time too */
+		start = ktime_get_ns() + SIM_START_LEAD_NS;
 		l->active = true;
-		l->burst_start_ns = now;
+		l->burst_start_ns = start;
 		l->frame_half = 0;
 		l->half_denom = 2ULL * l->baud * (1000000LL + l->clock_ppm);
-		l->ev[0].t_ns = now;
+		l->ev[0].t_ns = start;
 		l->ev[0].level = SIM_EV_FRAME_END;
 		l->ev_idx = 0;
-		hrtimer_start(&l->timer, ns_to_ktime(now),
+		hrtimer_start(&l->timer, ns_to_ktime(start),
 			      HRTIMER_MODE_ABS_HARD);
 	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/* NMEA framer: corpus round trip and every drop reason, counted exactly. */
+#include <stdlib.h>
+
+#include <gpsnmea/nmea_framer.h>
+
+#include "corpus.h"
+#include "test.h"
+
+/* Sentences out of one framer, concatenated. */
+struct out {
+	char text[8192];
+	size_t len;
+	unsigned int count;
+	u64 start[64];		/* start_ns of the first sentences */
+};
+
+static void framer_setup(struct nmea_framer *f, u32 max_len, bool no_sum)
+{
+	struct nmea_framer_config cfg = {
+		.max_len = max_len, .allow_no_checksum = no_sum,
+	};
+
+	nmea_framer_init(f, &cfg);
+}
+
+/* Feed @len bytes; byte i gets start_ns @t0 + i. */
+static void feed(struct nmea_framer *f, struct out *o, const char *s,
+		 size_t len, u64 t0)
+{
+	size_t i;
+	u32 n;
+
+	for (i = 0; i < len; i++) {
+		n = nmea_framer_push(f, s[i], t0 + i);
+		if (!n)
+			continue;
+		CHECK_EQ(strlen(nmea_framer_sentence(f)), n);
+		CHECK(n >= 3 && !memcmp(f->buf + n - 2, "\r\n", 2));
+		if (o->len + n < sizeof(o->text)) {
+			memcpy(o->text + o->len, nmea_framer_sentence(f), n);
+			o->len += n;
+			o->text[o->len] = '\0';
+		}
+		if (o->count < 64)
+			o->start[o->count] = nmea_framer_start_ns(f);
+		o->count++;
+	}
+}
+
+static void feed_str(struct nmea_framer *f, struct out *o, const char *s)
+{
+	feed(f, o, s, strlen(s), 0);
+}
+
+/* "$" body "*HH" with the right checksum (or @delta added to it). */
+static char *sentence(char *buf, const char *body, int delta)
+{
+	u8 sum = 0;
+	const char *p;
+
+	for (p = body + 1; *p; p++)
+		sum ^= *p;
+	sprintf(buf, "%s*%02X", body, (u8)(sum + delta));
+	return buf;
+}
+
+static void check_drops(const struct nmea_framer *f, const u64 *want)
+{
+	int i;
+
+	for (i = 0; i < NMEA_DROP_NR; i++)
+		if (f->drops[i] != want[i])
+			test_fail(__FILE__, __LINE__,
+				  "drops[%d] == %llu, expected %llu", i,
+				  (unsigned long long)f->drops[i],
+				  (unsigned long long)want[i]);
+}
+
+#define GGA "$GPGGA,092750.000,5321.6802,N,00630.3372,W,1,8,1.03,61.7,M,55.2,M,,*76"
+#define RMC "$GPRMC,092750.000,A,5321.6802,N,00630.3372,W,0.02,31.66,280511,,,A*43"
+
+static void test_good_crlf_and_lf(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 none[NMEA_DROP_NR] = { 0 };
+
+	framer_setup(&f, 0, false);
+	CHECK_EQ(f.cfg.max_len, NMEA_MAX_LEN_DEFAULT);
+	feed_str(&f, &o, GGA "\r\n" RMC "\n");
+	CHECK_EQ(o.count, 2);
+	CHECK(!strcmp(o.text, GGA "\r\n" RMC "\r\n"));
+	CHECK_EQ(o.start[0], 0);
+	CHECK_EQ(o.start[1], strlen(GGA) + 2);
+	CHECK_EQ(f.sentences, 2);
+	check_drops(&f, none);
+}
+
+static void test_bad_checksum(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHECKSUM] = 2 };
+	char a[128], b[128];
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, sentence(a, "$GPGSA,A,3,04,05,,09,12", 1));
+	feed_str(&f, &o, "\r\n");
+	feed_str(&f, &o, sentence(b, "$GPGSA,A,3,04,05,,09,12", 0x10));
+	feed_str(&f, &o, "\n" GGA "\r\n");
+	CHECK_EQ(o.count, 1);
+	CHECK(!strcmp(o.text, GGA "\r\n"));
+	check_drops(&f, want);
+}
+
+static void test_lowercase_hex(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 none[NMEA_DROP_NR] = { 0 };
+	const char *lc = "$GPGLL,5321.6802,N,00630.3372,W,092750.000,A,A*7e";
+
+	/* Make sure the test data is what it claims to be. */
+	char ref[128];
+
+	sentence(ref, "$GPGLL,5321.6802,N,00630.3372,W,092750.000,A,A", 0);
+	CHECK(!strcmp(ref, "$GPGLL,5321.6802,N,00630.3372,W,092750.000,A,A*7E"));
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, lc);
+	feed_str(&f, &o, "\r\n");
+	CHECK_EQ(o.count, 1);
+	/* Passed on unchanged, lower case kept. */
+	CHECK(!strncmp(o.text, lc, strlen(lc)));
+	check_drops(&f, none);
+}
+
+static void test_missing_checksum(void)
+{
+	static const char *const malformed[] = {
+		"$GPBOD,,T,,M,,*\r\n",
+		"$GPBOD,,T,,M,,*4\r\n",
+		"$GPBOD,,T,,M,,*4G\r\n",
+		"$GPBOD,,T,,M,,*G4\r\n",
+		"$GPBOD,,T,,M,,*47X\r\n",
+		"$GPBOD,,T,,M,,*47*47\r\n",
+	};
+	struct nmea_framer f;
+	struct out o;
+	size_t i;
+	int allow;
+
+	for (allow = 0; allow < 2; allow++) {
+		u64 want[NMEA_DROP_NR] = {
+			[NMEA_DROP_NO_CHECKSUM] = 6 + !allow,
+		};
+
+		memset(&o, 0, sizeof(o));
+		framer_setup(&f, 0, allow);
+		feed_str(&f, &o, "$GPBOD,,T,,M,,\r\n");
+		for (i = 0; i < 6; i++)
+			feed_str(&f, &o, malformed[i]);
+		CHECK_EQ(o.count, allow);
+		if (allow)
+			CHECK(!strcmp(o.text, "$GPBOD,,T,,M,,\r\n"));
+		check_drops(&f, want);
+		/* A correct checksum is still checked when it is optional. */
+		feed_str(&f, &o, "$GPBOD,,T,,M,,*46\r\n");
+		CHECK_EQ(f.drops[NMEA_DROP_CHECKSUM], 1);
+		feed_str(&f, &o, "$GPBOD,,T,,M,,*47\r\n");
+		CHECK_EQ(o.count, allow + 1);
+	}
+}
+
+static void test_too_long(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_TOO_LONG] = 1 };
+	char body[256], line[260];
+
+	/* 200 characters from '$' through the checksum. */
+	memset(body, 'A', sizeof(body));
+	memcpy(body, "$GPTXT,", 7);
+	body[197] = '\0';
+	sentence(line, body, 0);
+	CHECK_EQ(strlen(line), 200);
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, line);
+	feed_str(&f, &o, "\r\n" GGA "\r\n");
+	CHECK_EQ(o.count, 1);
+	CHECK(!strcmp(o.text, GGA "\r\n"));
+	check_drops(&f, want);	/* once, and no garbage for the rest */
+
+	/* The same line fits when max_len allows 200 exactly ... */
+	memset(&o, 0, sizeof(o));
+	framer_setup(&f, 200, false);
+	feed_str(&f, &o, line);
+	feed_str(&f, &o, "\r\n");
+	CHECK_EQ(o.count, 1);
+	CHECK_EQ(o.len, 202);
+	/* ... but not at 199. */
+	framer_setup(&f, 199, false);
+	feed_str(&f, &o, line);
+	feed_str(&f, &o, "\r\n");
+	CHECK_EQ(o.count, 1);
+	check_drops(&f, want);
+}
+
+/* max_len is kept within its documented bounds. */
+static void test_max_len_bounds(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	char body[300], line[300];
+
+	framer_setup(&f, 3, false);
+	CHECK_EQ(f.cfg.max_len, NMEA_MAX_LEN_MIN);
+	framer_setup(&f, 100000, false);
+	CHECK_EQ(f.cfg.max_len, NMEA_MAX_LEN_LIMIT);
+	memset(body, 'B', sizeof(body));
+	body[0] = '$';
+	body[NMEA_MAX_LEN_LIMIT - 3] = '\0';
+	sentence(line, body, 0);
+	feed_str(&f, &o, line);
+	feed_str(&f, &o, "\r\n");
+	CHECK_EQ(o.count, 1);
+	CHECK_EQ(o.len, NMEA_MAX_LEN_LIMIT + 2);
+	CHECK(o.len + 1 <= NMEA_SENTENCE_BUF);
+}
+
+static void test_garbage(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_GARBAGE] = 7 };
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, "\r\n\r\nxyz\r\n" GGA "\r\n\n\n\r\x01\xff" "abc ");
+	feed_str(&f, &o, RMC "\r\n");
+	CHECK_EQ(o.count, 2);
+	CHECK(!strcmp(o.text, GGA "\r\n" RMC "\r\n"));
+	check_drops(&f, want);
+}
+
+static void test_start_mid_sentence(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_TRUNCATED] = 2 };
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, "$GPGGA,0927" RMC "\r\n");
+	feed_str(&f, &o, "!AIVDM,1,1,,A,1" GGA "\r\n");
+	CHECK_EQ(o.count, 2);
+	CHECK(!strcmp(o.text, RMC "\r\n" GGA "\r\n"));
+	CHECK_EQ(o.start[0], 11);
+	check_drops(&f, want);
+}
+
+static void test_ais_bang(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	const char *ais = "!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\r\n";
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, ais);
+	CHECK_EQ(o.count, 1);
+	CHECK(!strcmp(o.text, ais));
+}
+
+static void test_nonprintable(void)
+{
+	static const char bad[] = { 0x00, 0x07, 0x09, 0x1f, 0x7f, (char)0x80,
+				    (char)0xe4 };
+	struct nmea_framer f;
+	struct out o;
+	char line[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad); i++) {
+		u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 1 };
+
+		memset(&o, 0, sizeof(o));
+		framer_setup(&f, 0, false);
+		strcpy(line, GGA);
+		line[20] = bad[i];
+		feed(&f, &o, line, strlen(GGA), 0);
+		/* The rest of that line is skipped, not counted as garbage. */
+		feed_str(&f, &o, "\r\n" RMC "\r\n");
+		CHECK_EQ(o.count, 1);
+		CHECK(!strcmp(o.text, RMC "\r\n"));
+		check_drops(&f, want);
+	}
+}
+
+/* A CR inside a sentence must be followed by LF, else CHARSET. */
+static void test_cr_handling(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 3 };
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, GGA "\r\r\n");		/* CR CR LF */
+	feed_str(&f, &o, GGA "\r" RMC "\r\n");	/* bare CR, then '$' */
+	feed_str(&f, &o, "$GPGGA,09\r2750*11\r\n");	/* CR mid-sentence */
+	feed_str(&f, &o, GGA "\r\n");
+	CHECK_EQ(o.count, 2);
+	CHECK(!strcmp(o.text, RMC "\r\n" GGA "\r\n"));
+	check_drops(&f, want);
+}
+
+/* Every counter at once, and the sentence count. */
+static void test_counters_exact(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = {
+		[NMEA_DROP_CHECKSUM] = 1,
+		[NMEA_DROP_NO_CHECKSUM] = 2,
+		[NMEA_DROP_TOO_LONG] = 1,
+		[NMEA_DROP_CHARSET] = 1,
+		[NMEA_DROP_TRUNCATED] = 1,
+		[NMEA_DROP_GARBAGE] = 5,
+	};
+	char longline[300];
+
+	memset(longline, 'x', sizeof(longline));
+	longline[0] = '$';
+	memcpy(longline + 250, "\r\n", 3);
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, "junk\n");			/* 4 garbage */
+	feed_str(&f, &o, GGA "\r\n");			/* ok */
+	feed_str(&f, &o, "$GPGSA,A,3*00\r\n");		/* checksum */
+	feed_str(&f, &o, "$GPGSA,A,3\r\n");		/* no checksum */
+	feed_str(&f, &o, "$GPGSA,A,3*\r\n");		/* malformed */
+	feed_str(&f, &o, longline);			/* too long */
+	feed_str(&f, &o, "$GP\tGSA*00\r\n");		/* charset */
+	feed_str(&f, &o, "$GPGS");			/* truncated */
+	feed_str(&f, &o, RMC "\r\n");			/* ok */
+	feed_str(&f, &o, "?");				/* 1 garbage */
+	CHECK_EQ(o.count, 2);
+	CHECK_EQ(f.sentences, 2);
+	check_drops(&f, want);
+}
+
+/* Reset forgets a partial sentence without counting it. */
+static void test_reset(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 none[NMEA_DROP_NR] = { 0 };
+
+	framer_setup(&f, 0, false);
+	feed_str(&f, &o, "$GPGGA,0927");
+	nmea_framer_reset(&f);
+	feed_str(&f, &o, GGA "\r\n");
+	CHECK_EQ(o.count, 1);
+	check_drops(&f, none);
+}
+
+/* Every line of every gpsd log comes out exactly, with CRLF. */
+static void test_corpus(void)
+{
+	struct corpus_log *logs;
+	struct nmea_framer f;
+	size_t n, i, j, k, outlen;
+	char *out;
+	u32 len;
+	u64 bad;
+
+	n = corpus_load(&logs);
+	REQUIRE(n >= 10);
+	for (i = 0; i < n; i++) {
+		const struct corpus_log *l = &logs[i];
+
+		out = malloc(l->expect_len + NMEA_SENTENCE_BUF);
+		REQUIRE(out);
+		outlen = 0;
+		framer_setup(&f, 0, false);
+		for (j = 0; j < l->wire_len; j++) {
+			len = nmea_framer_push(&f, l->wire[j], j);
+			if (!len)
+				continue;
+			/* start_ns is that of the sentence's first byte. */
+			k = nmea_framer_start_ns(&f);
+			CHECK(k < l->wire_len && l->wire[k] == '$');
+			if (outlen + len <= l->expect_len)
+				memcpy(out + outlen, f.buf, len);
+			outlen += len;
+		}
+		CHECK_EQ(outlen, l->expect_len);
+		if (outlen == l->expect_len &&
+		    memcmp(out, l->expect, outlen))
+			test_fail(__FILE__, __LINE__, "%s: output differs",
+				  l->name);
+		CHECK_EQ(f.sentences, l->sentences);
+		bad = l->lines - l->sentences;
+		CHECK_EQ(f.drops[NMEA_DROP_NO_CHECKSUM], bad);
+		for (k = 0; k < NMEA_DROP_NR; k++)
+			if (k != NMEA_DROP_NO_CHECKSUM)
+				CHECK_EQ(f.drops[k], 0);
+		if (!strcmp(l->name, "garmin-geko201.log"))
+			CHECK_EQ(bad, 1);
+		else
+			CHECK_EQ(bad, 0);
+		free(out);
+	}
+	corpus_free(logs, n);
+}
+
+const struct test framer_tests[] = {
+	{ "framer_good_crlf_and_bare_lf", test_good_crlf_and_lf },
+	{ "framer_bad_checksum", test_bad_checksum },
+	{ "framer_lowercase_hex", test_lowercase_hex },
+	{ "framer_missing_checksum", test_missing_checksum },
+	{ "framer_too_long_200", test_too_long },
+	{ "framer_max_len_bounds", test_max_len_bounds },
+	{ "framer_garbage", test_garbage },
+	{ "framer_start_mid_sentence", test_start_mid_sentence },
+	{ "framer_ais_bang", test_ais_bang },
+	{ "framer_nonprintable", test_nonprintable },
+	{ "framer_cr_handling", test_cr_handling },
+	{ "framer_counters_exact", test_counters_exact },
+	{ "framer_reset", test_reset },
+	{ "framer_corpus_round_trip", test_corpus },
+	TEST_END
+};
