@@ -66,6 +66,7 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_MAX_LINES		4
 #define SIM_FIFO_SIZE		SZ_64K		/* power of two */
 #define SIM_STARTS		4096		/* start timestamps kept */
+#define SIM_STARTS_CHUNK	64		/* copied per lock hold */
 #define SIM_BAUD_MIN		50
 #define SIM_BAUD_MAX		2000000
 #define SIM_BAUD_DEFAULT	9600
@@ -150,6 +151,7 @@ struct sim_line {
 	/* start bit timestamps [L]: ring of SIM_STARTS, @starts_count total */
 	u64 *starts;
 	u64 starts_count;
+	unsigned int starts_gen;	/* incremented by starts_reset */
 
 	DECLARE_KFIFO_PTR(fifo, u8);	/* bytes to send, see above */
 	struct mutex tx_mutex;		/* serializes tx writers */
@@ -679,6 +681,7 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 	struct sim_line *l = sim_file_line(file);
 	char kbuf[64], cmd[16], junk;
 	unsigned long flags;
+	ssize_t ret = count;
 	u32 a = 0, b = 0;
 	int n;
 
@@ -711,30 +714,58 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		l->f_jitter_ns = a;
 		l->rng = SIM_RNG_SEED;
 	} else {
-		count = -EINVAL;
+		ret = -EINVAL;
 	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);
-	return count;
+	return ret;
 }
 
 SIM_DEBUGFS_FOPS(sim_fault, sim_fault_write);
 
+/*
+ * Copy the start ring in small pieces so that reading it does not keep
+ * interrupts off long enough to delay the line's own edges. An entry copied
+ * while a new frame overwrote its slot is detected from the count afterwards
+ * and left out; a reset in between makes the copy start over.
+ */
 static int sim_starts_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
-	u64 i, first, total, *snap;
+	u64 i, first, total, end, *snap;
+	unsigned int gen, tries = 0;
 	unsigned long flags;
 
 	snap = kvmalloc_array(SIM_STARTS, sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
 
+retry:
 	raw_spin_lock_irqsave(&l->lock, flags);
-	memcpy(snap, l->starts, SIM_STARTS * sizeof(*snap));
 	total = l->starts_count;
+	gen = l->starts_gen;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
 	first = total > SIM_STARTS ? total - SIM_STARTS : 0;
+	for (i = first; i < total; i = end) {
+		end = min_t(u64, i + SIM_STARTS_CHUNK, total);
+		raw_spin_lock_irqsave(&l->lock, flags);
+		for (; i < end; i++)
+			snap[i % SIM_STARTS] = l->starts[i % SIM_STARTS];
+		raw_spin_unlock_irqrestore(&l->lock, flags);
+	}
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (l->starts_gen != gen) {
+		raw_spin_unlock_irqrestore(&l->lock, flags);
+		if (++tries < 3)
+			goto retry;
+		kvfree(snap);
+		return -EAGAIN;
+	}
+	if (l->starts_count > first + SIM_STARTS)
+		first = l->starts_count - SIM_STARTS;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
 	for (i = first; i < total; i++)
 		seq_printf(m, "%llu %llu\n", i, snap[i % SIM_STARTS]);
 	kvfree(snap);
@@ -765,6 +796,7 @@ static ssize_t sim_starts_reset_write(struct file *file,
 
 	raw_spin_lock_irqsave(&l->lock, flags);
 	l->starts_count = 0;
+	l->starts_gen++;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return count;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Test helper: loads the gpsd receiver logs (see corpus.h). */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
