@@ -12,7 +12,7 @@
 #include <linux/workqueue.h>
 
 /* WQ_BH workqueues (the successor of tasklets) arrived in 6.9. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
 #define GPSNMEA_HAVE_WQ_BH	1
 #define GPSNMEA_SYSTEM_BH_WQ	system_bh_wq
 #else
@@ -21,7 +21,7 @@
 #endif
 
 /* hrtimer_setup() replaced hrtimer_init() + setting .function in 6.13. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
 #define gpsnmea_hrtimer_setup(timer, fn, clock, mode) \
 	hrtimer_setup(timer, fn, clock, mode)
 #else
@@ -39,7 +39,7 @@ gpsnmea_hrtimer_setup(struct hrtimer *timer,
  * Platform drivers' .remove returns void since 6.11. GPSNMEA_PLATFORM_REMOVE()
  * gives the callback to put in struct platform_driver for a void function.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
 #define GPSNMEA_PLATFORM_REMOVE(fn)	fn
 #else
 #define GPSNMEA_PLATFORM_REMOVE(fn)	fn##_compat
@@ -48,10 +48,12 @@ static int fn##_compat(struct platform_device *pdev)			\
 {									\
 	fn(pdev);							\
 	return 0;							\
-}
+}									\
+static_assert(1)
 #endif
 #ifndef GPSNMEA_DEFINE_REMOVE_COMPAT
-#define GPSNMEA_DEFINE_REMOVE_COMPAT(fn)
+#define GPSNMEA_DEFINE_REMOVE_COMPAT(fn)				\
+	static_assert(__same_type(&(fn), void (*)(struct platform_device *)))
 #endif
 
 #endif /* _GPSNMEA_COMPAT_H */

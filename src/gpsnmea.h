@@ -164,7 +164,7 @@ struct gpsnmea {
 	atomic64_t overruns;
 
 	const struct gpsnmea_bh_ops *bh;
-	struct mutex switch_lock;
+	struct mutex switch_lock;	/* serialises bottom-half changes */
 	bool stopping;
 	struct tasklet_struct tasklet;
 	struct work_struct work;
@@ -174,10 +174,10 @@ struct gpsnmea {
 	struct uart_dec dec;
 	struct nmea_framer framer;
 	struct gpsnmea_stats work_stats;
-	spinlock_t stats_lock;
+	spinlock_t stats_lock;		/* protects @stats */
 	struct gpsnmea_stats stats;
 
-	spinlock_t ring_lock;
+	spinlock_t ring_lock;		/* protects ring, head, disconnected */
 	struct gpsnmea_slot *ring;
 	u64 ring_head;
 	bool disconnected;

@@ -39,7 +39,7 @@
  */
 struct gpsnmea_reader {
 	struct gpsnmea *gn;
-	struct mutex lock;
+	struct mutex lock;	/* one read() at a time per file */
 	u64 seq;
 	u64 lost;
 	bool lost_unreported;
@@ -101,6 +101,19 @@ static u64 gpsnmea_ring_tail(const struct gpsnmea *gn)
 static bool gpsnmea_reader_ready(const struct gpsnmea_reader *r)
 {
 	return r->seq != r->gn->ring_head || r->lost_unreported;
+}
+
+/* Wait condition of a blocked read(): new data, or the device is gone. */
+static bool gpsnmea_reader_woken(struct gpsnmea_reader *r)
+{
+	struct gpsnmea *gn = r->gn;
+	bool woken;
+
+	spin_lock_bh(&gn->ring_lock);
+	woken = gn->disconnected || gpsnmea_reader_ready(r) ||
+		r->seq < gpsnmea_ring_tail(gn);
+	spin_unlock_bh(&gn->ring_lock);
+	return woken;
 }
 
 /**
@@ -166,8 +179,7 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 			    !(file->f_flags & O_NONBLOCK)) {
 				mutex_unlock(&r->lock);
 				ret = wait_event_interruptible(gn->readq,
-					READ_ONCE(gn->disconnected) ||
-					READ_ONCE(gn->ring_head) != r->seq);
+							       gpsnmea_reader_woken(r));
 				if (ret)
 					return -ERESTARTSYS;
 				if (mutex_lock_interruptible(&r->lock))

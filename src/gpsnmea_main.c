@@ -296,7 +296,8 @@ static void gpsnmea_remove(struct platform_device *pdev)
 	gpsnmea_chardev_unregister(gn);
 	gpsnmea_put(gn);
 }
-GPSNMEA_DEFINE_REMOVE_COMPAT(gpsnmea_remove)
+
+GPSNMEA_DEFINE_REMOVE_COMPAT(gpsnmea_remove);
 
 static const struct of_device_id gpsnmea_of_match[] = {
 	{ .compatible = "gpsnmea,gpio-nmea" },

@@ -1,16 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * UART 8N1 receiver working from edge timestamps (simple version: every
- * frame is anchored on its start edge and sampled at the bit centres).
+ * UART 8N1 receiver working from edge timestamps.
+ *
+ * The timestamps come late by a varying interrupt latency, up to most of a
+ * bit time, so the gap between two edges is a poor measure of the number
+ * of bits between them. The decoder instead keeps a grid of bit boundaries
+ * across each burst of back-to-back frames: a tracked bit time and, for
+ * every frame, the time of its start boundary as the edges see it. Each
+ * edge is placed at the nearest grid position after the previous edge's;
+ * the bits in between take the level in force, which is centre sampling
+ * on the grid. The placed edge then refines the grid:
+ *
+ * - phase: the centre of the spread of the edges' offsets from the grid
+ *   (the midpoint of the lowest and highest offset, forgetting old ones
+ *   slowly), which for latency spread evenly over 0.8 bit converges far
+ *   faster than an average;
+ * - rate: the bit time is the time between edges divided by the number of
+ *   bits between them, summed over the frames received (a few thousand
+ *   bits of history), so a sender whose clock is off is learnt once and
+ *   kept across idle gaps.
+ *
+ * A start edge that lands on the position right after a good stop bit
+ * continues the grid; any other start edge begins a new one on itself.
+ * Everything is O(1) per edge: no division except one per frame.
  */
 #include <gpsnmea/uart_decoder.h>
 
+#define FRAC		4	/* bit times and phases are kept in 1/16 ns */
 #define FRAME_BITS	10	/* start, 8 data, stop */
 #define STOP_BIT	9
+#define BEYOND		11	/* any position after the next frame's start */
+#ifndef MEAN_EDGES
+#define MEAN_EDGES	64
+#endif
+#ifndef SKEW_DECAY
+#define SKEW_DECAY	8
+#endif
+#ifndef SPREAD_DECAY
+#define SPREAD_DECAY	10	/* the phase spread forgets 1/1024 per edge */
+#endif
+#ifndef SPREAD_SLACK
+#define SPREAD_SLACK	5	/* spread allowance beyond the latency's: 1/32 bit */
+#endif
+#ifndef WIDTH_DECAY
+#define WIDTH_DECAY	8	/* latency spread forgets 1/256 per frame */
+#endif
+#ifndef RATE_PRIOR
+#define RATE_PRIOR	64	/* weight of the nominal bit time, in bits */
+#endif
+#ifndef RATE_HISTORY
+#define RATE_HISTORY	32768	/* bits of bit-time history to keep */
+#endif
+#ifndef RATE_TRUST
+#define RATE_TRUST	1024	/* most weight of the history in a burst, bits */
+#endif
 
 static void dec_abort(struct uart_dec *d)
 {
 	d->in_frame = false;
+	d->grid_valid = false;
 	d->pending = false;
 }
 
@@ -31,7 +79,13 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 	d->emit = emit;
 	d->ctx = ctx;
 	d->bit_ns = div_u64(1000000000ULL + baud / 2, baud);
-	d->glitch_ns = div_u64(d->bit_ns * d->cfg.glitch_pct, 100);
+	d->glitch_ns = d->bit_ns / 100 * d->cfg.glitch_pct +
+		       d->bit_ns % 100 * d->cfg.glitch_pct / 100;
+	d->rate = div_u64((1000000000ULL << FRAC) + baud / 2, baud);
+	d->period = d->rate;
+	d->base = d->rate;
+	d->rate_bits = RATE_PRIOR;
+	d->rate_t = (u64)RATE_PRIOR * d->rate;
 	d->level = true;
 	d->level_valid = true;
 }
@@ -42,50 +96,250 @@ void uart_dec_reset(struct uart_dec *d)
 	d->level_valid = false;
 }
 
-/* Sample every bit centre at or before @t with the level in force. */
-static void dec_advance(struct uart_dec *d, u64 t)
+/*
+ * dec_locate - grid position of an edge at @t in the current frame
+ * @u: set to the edge's offset from the centre of bit 0, 1/16 ns
+ *
+ * Return: the nearest position after the previous edge's, or BEYOND.
+ */
+static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 {
-	u32 n, mask;
-	u64 span;
+	s64 x = (s64)(t - d->frame_start);
+	s64 p = d->period, b;
+	u32 k;
 
-	if (!d->in_frame || t < d->frame_start)
-		return;
-	span = t - d->frame_start;
-	if (span >= STOP_BIT * d->bit_ns + d->bit_ns / 2)
-		n = FRAME_BITS;
-	else
-		n = div_u64(2 * span + d->bit_ns, 2 * d->bit_ns);
-	if (n <= d->bit_pos)
-		return;
-	mask = (1U << n) - (1U << d->bit_pos);
-	if (d->level)
-		d->shift |= mask;
-	d->bit_pos = n;
-	if (n < FRAME_BITS)
-		return;
-
-	d->in_frame = false;
-	if (d->shift & (1U << STOP_BIT)) {
-		d->stats.bytes++;
-		d->emit(d->ctx, (d->shift >> 1) & 0xff, d->frame_start);
-	} else {
-		d->stats.framing_errors++;
+	*u = (s64)(~0ULL >> 1);
+	if (x > (s64)d->bit_ns * 2 * FRAME_BITS)
+		return BEYOND;
+	*u = x * (1 << FRAC) - d->phase;
+	k = d->bit_pos + 1;
+	b = k * p + p / 2;
+	while (*u >= b && k < BEYOND) {
+		k++;
+		b += p;
 	}
+	return k;
 }
 
-/* An edge that survived the glitch filter. */
-static void dec_commit(struct uart_dec *d, u64 t, bool level)
+/*
+ * dec_track - refine the phase with an edge placed at position @k
+ * @u: the edge's offset from the centre of bit 0, 1/16 ns
+ *
+ * The phase is the midpoint of the lowest and highest offset seen. That
+ * spread can be no wider than the latency spread learnt so far: a new
+ * extreme on one side pulls the other side in, which is how the grid
+ * follows a drift without lag; it also forgets slowly by itself.
+ */
+static void dec_track(struct uart_dec *d, s64 u, u32 k)
 {
-	dec_advance(d, t);
-	d->level = level;
-	d->level_since = t;
-	if (!level && !d->in_frame && d->level_valid) {
-		d->in_frame = true;
-		d->frame_start = t;
-		d->bit_pos = 1;
-		d->shift = 0;
+	s64 r = u - (s64)k * d->period;
+	s64 w = d->spread + (d->period >> SPREAD_SLACK);
+	s64 lo = d->lo, hi = d->hi, c, a, b;
+
+	/* Forced to the next free position: not a sample of the spread. */
+	if (r < -(s64)(d->period / 2))
+		return;
+	if (r + d->phase < d->frame_lo)
+		d->frame_lo = r + d->phase;
+	if (r + d->phase > d->frame_hi)
+		d->frame_hi = r + d->phase;
+	if (r > hi) {
+		hi = r;
+		if (lo < hi - w)
+			lo = hi - w;
+	} else if (r < lo) {
+		lo = r;
+		if (hi > lo + w)
+			hi = lo + w;
 	}
+	if (d->edges < MEAN_EDGES)
+		d->edges++;
+	d->mean += (r - d->mean) / d->edges;
+	c = (lo + hi) / 2;
+#ifdef MEANC
+	/* Where the centre can be, given the latency spread learnt. */
+	a = hi - (s64)d->spread / 2;
+	b = lo + (s64)d->spread / 2;
+	if (a < b) {
+		c = d->mean - d->skew;
+		if (c < a)
+			c = a;
+		if (c > b)
+			c = b;
+	}
+	if (d->edges == MEAN_EDGES && hi - lo >= (s64)d->spread - (d->period >> 4))
+		d->skew += (d->mean - (lo + hi) / 2 - d->skew) >> SKEW_DECAY;
+#else
+	(void)a; (void)b;
+#endif
+	d->phase += c;
+	d->drift += c;
+	d->mean -= c;
+	lo -= c;
+	hi -= c;
+	d->lo = lo - (lo >> SPREAD_DECAY);
+	d->hi = hi - (hi >> SPREAD_DECAY);
+}
+
+/*
+ * The latency spread is learnt from the offsets of each frame's edges
+ * (from the one after its start edge to the next frame's start edge), not
+ * held in by the limit above: the widest of those, forgotten slowly.
+ */
+static void dec_spread(struct uart_dec *d)
+{
+	s64 e = d->frame_hi - d->frame_lo;
+
+	d->frame_lo = (s64)(~0ULL >> 1);
+	d->frame_hi = -d->frame_lo;
+	if (!d->grid_valid || e < 0 || e >= d->period)
+		return;
+	d->spread -= d->spread >> WIDTH_DECAY;
+	if (e > d->spread)
+		d->spread = e;
+}
+
+/* A bit time within 1/8 of the nominal one. */
+static u32 dec_clamp(const struct uart_dec *d, s64 p)
+{
+	s64 nominal = (s64)d->bit_ns << FRAC;
+
+	if (p < nominal - nominal / 8)
+		return nominal - nominal / 8;
+	if (p > nominal + nominal / 8)
+		return nominal + nominal / 8;
+	return p;
+}
+
+/* Add @bits bit times that took @dt ns to the bit time history. */
+static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
+{
+	d->rate_bits += bits;
+	d->rate_t += dt << FRAC;
+	while (d->rate_bits > RATE_HISTORY) {
+		d->rate_bits /= 2;
+		d->rate_t /= 2;
+	}
+	d->rate = dec_clamp(d, div_u64(d->rate_t, d->rate_bits));
+}
+
+static void dec_complete(struct uart_dec *d)
+{
+	bool good = d->shift & (1U << STOP_BIT);
+
+	/* A burst's first frame: its own edges measure the bit time. */
+	if (good && !d->drift_bits && d->bit_pos)
+		dec_rate(d, d->edge_t - d->start_t, d->bit_pos);
+	d->in_frame = false;
+	d->grid_valid = good;
+	d->bit_pos = STOP_BIT;
+	if (!good) {
+		d->stats.framing_errors++;
+		return;
+	}
+	d->stats.bytes++;
+	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t);
+}
+
+/* Bits up to position @k (exclusive) have the level in force. */
+static void dec_sample(struct uart_dec *d, u32 k)
+{
+	u32 n = k < FRAME_BITS ? k : FRAME_BITS;
+
+	if (d->level)
+		d->shift |= (1U << n) - (1U << d->bit_pos);
+	if (k < FRAME_BITS)
+		d->bit_pos = k;
+	else
+		dec_complete(d);
+}
+
+/*
+ * The next frame of a burst: move the grid on by a frame, and refine the
+ * burst's bit time from how far its centre has drifted from the bit time
+ * the burst began with (weighed against that one's history).
+ */
+static void dec_next_frame(struct uart_dec *d)
+{
+	s64 next = d->phase + FRAME_BITS * (s64)d->period;
+
+	d->frame_start += next >> FRAC;
+	d->phase = next & ((1 << FRAC) - 1);
+	if (!d->drift_bits) {
+		/* The first frame only found the phase: measure from here. */
+		d->drift = 0;
+		d->drift_bits = 1;
+		return;
+	}
+	d->drift += FRAME_BITS * ((s64)d->period - d->base);
+	d->drift_bits += FRAME_BITS;
+	d->period = dec_clamp(d, d->base + div_s64(d->drift, d->base_weight +
+						     d->drift_bits));
+}
+
+/* Does a start edge at offset @u, position @k, continue the last frame? */
+static bool dec_back_to_back(const struct uart_dec *d, u32 k, s64 u)
+{
+	s64 p = d->period;
+
+	/*
+	 * Right after a good stop bit. An 8N1 sender leaves no gaps of about
+	 * one bit, so lean towards that while the bit time is being learnt.
+	 */
+	return d->grid_valid &&
+	       (k == FRAME_BITS ||
+		(k == FRAME_BITS + 1 && u < FRAME_BITS * p + 3 * p / 4));
+}
+
+/* A start edge at @t, grid position @k of the last frame, offset @u. */
+static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
+{
+	if (dec_back_to_back(d, k, u)) {
+		dec_rate(d, t - d->start_t, FRAME_BITS);
+		dec_track(d, u, FRAME_BITS);
+		dec_spread(d);
+		dec_next_frame(d);
+	} else {
+		dec_spread(d);
+		d->frame_start = t;
+		d->phase = 0;
+		d->lo = 0;
+		d->hi = 0;
+		d->mean = 0;
+		d->edges = 0;
+		d->base = d->rate;
+		d->base_weight = d->rate_bits < RATE_TRUST ? d->rate_bits :
+							      RATE_TRUST;
+		d->period = d->base;
+		d->drift_bits = 0;
+	}
+	d->in_frame = true;
+	d->start_t = t;
+	d->edge_t = t;
+	d->bit_pos = 0;
+	d->shift = 0;
+}
+
+/* An edge that passed the glitch filter. */
+static void dec_commit(struct uart_dec *d, u64 t, bool mark)
+{
+	bool was_mark = d->level && d->level_valid;
+	u32 k = BEYOND;
+	s64 u = 0;
+
+	if (d->in_frame || d->grid_valid)
+		k = dec_locate(d, t, &u);
+	if (d->in_frame) {
+		dec_sample(d, k);
+		if (d->in_frame) {
+			dec_track(d, u, k);
+			d->edge_t = t;
+		}
+	}
+	d->level = mark;
 	d->level_valid = true;
+	if (!d->in_frame && was_mark && !mark)
+		dec_start(d, t, k, u);
 }
 
 void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
@@ -95,10 +349,11 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 
 	d->stats.edges++;
 	if (t_ns < d->last_t || (mark == cur && d->level_valid)) {
+		/* Lost edge or time going back: start over from here. */
 		d->stats.order_errors++;
 		dec_abort(d);
 		d->level = mark;
-		d->level_since = t_ns;
+		d->level_valid = true;
 		d->last_t = t_ns;
 		return;
 	}
@@ -113,39 +368,44 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 		if (t_ns - d->pending_t < d->glitch_ns) {
 			/* A short pulse: forget both of its edges. */
 			d->stats.glitches++;
-			dec_advance(d, t_ns);
 			return;
 		}
 		dec_commit(d, d->pending_t, d->pending_level);
 	}
-	dec_advance(d, t_ns);
 	d->pending = true;
 	d->pending_t = t_ns;
 	d->pending_level = mark;
 }
 
+/* When the frame in progress has its stop bit sampled. */
+static u64 dec_frame_deadline(const struct uart_dec *d)
+{
+	s64 p = d->period;
+	s64 v = d->phase + STOP_BIT * p + p / 2;
+
+	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
+}
+
 void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 {
 	if (d->pending) {
-		if (now_ns - d->pending_t < d->glitch_ns || now_ns < d->pending_t)
+		if (now_ns < d->pending_t ||
+		    now_ns - d->pending_t < d->glitch_ns)
 			return;
 		d->pending = false;
 		dec_commit(d, d->pending_t, d->pending_level);
 	}
-	dec_advance(d, now_ns);
+	if (d->in_frame && now_ns >= dec_frame_deadline(d))
+		dec_sample(d, BEYOND);
 }
 
 u64 uart_dec_deadline(const struct uart_dec *d)
 {
-	u64 stop = d->frame_start + STOP_BIT * d->bit_ns + d->bit_ns / 2;
-
-	if (d->pending) {
-		if (d->in_frame && stop > d->pending_t + d->glitch_ns)
-			return stop;
-		if (!d->in_frame && !d->pending_level)
-			return d->pending_t + STOP_BIT * d->bit_ns +
-			       d->bit_ns / 2;
+	/*
+	 * A held-back edge is committed first (a start edge, or one inside
+	 * the frame: it moves the frame's deadline), then asked again.
+	 */
+	if (d->pending && (d->in_frame || !d->pending_level))
 		return d->pending_t + d->glitch_ns;
-	}
-	return d->in_frame ? stop : 0;
+	return d->in_frame ? dec_frame_deadline(d) : 0;
 }
