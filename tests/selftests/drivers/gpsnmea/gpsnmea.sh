@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs gpsnmea_test once per bottom half, with the simulated GPS loaded.
+# Runs the test programs once per bottom half, with the simulated GPS loaded.
 # Inside the test VM this is the guest's script (scripts/vm-test); on a
 # machine of your own run it as root from a folder holding gpsnmea.ko,
 # gpsnmea_sim.ko, gpsnmea_test and the corpus files.
 #
 # Environment: GPSNMEA_MODES (bottom halves to run, default all four; those
-# the kernel lacks are tested for refusal only), GPSNMEA_BAUD, GPSNMEA_KO_DIR
-# (default /modules), and what gpsnmea_test reads.
+# the kernel lacks are tested for refusal only), GPSNMEA_PROGS (default
+# gpsnmea_test), GPSNMEA_TEST_ARGS (options for them, e.g. "-f drv"),
+# GPSNMEA_BAUD, GPSNMEA_KO_DIR (default /modules), and what the programs read
+# (common.h).
 
 dir=$(cd "$(dirname "$0")" && pwd)
 [ -r "$dir/env" ] && . "$dir/env"
@@ -31,8 +33,10 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 		continue
 	fi
 	rmmod gpsnmea
-	# shellcheck disable=SC2086 # options are words
-	"$dir/gpsnmea_test" ${GPSNMEA_TEST_ARGS:-} || rc=1
+	for prog in ${GPSNMEA_PROGS:-gpsnmea_test}; do
+		# shellcheck disable=SC2086 # options are words
+		"$dir/$prog" ${GPSNMEA_TEST_ARGS:-} || rc=1
+	done
 done
 
 rmmod gpsnmea_sim || rc=1

@@ -5,225 +5,30 @@
  * out as a UART waveform on its GPIO line; these tests load the driver on
  * that line and check what /dev/gpsnmea and sysfs give back.
  *
- * Environment:
- *   GPSNMEA_KO      path of gpsnmea.ko (default /modules/gpsnmea.ko)
- *   GPSNMEA_PARAMS  extra module parameters, e.g. "bh=tasklet"
- *   GPSNMEA_BAUD    bit rate for the driver and the sim (default 9600)
- *   GPSNMEA_CORPUS  folder with NAME.wire / NAME.expect (default /corpus)
+ * Environment: see common.h.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-
-#define SIM_DIR		"/sys/kernel/debug/gpsnmea-sim/line0"
-#define DEV_PATH	"/dev/gpsnmea"
-#define SYS_DEV		"/sys/bus/platform/devices/gpsnmea"
-#define SYS_DRV		"/sys/bus/platform/drivers/gpsnmea"
-
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : def;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
-/* Reads a number from a sysfs/debugfs file; -1 on error. */
-static long long read_num(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtoll(buf, NULL, 0);
-}
-
-static long long stat_of(const char *name)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), SYS_DEV "/statistics/%s", name);
-	return read_num(path);
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	unsigned char *buf;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st))
-		return NULL;
-	buf = malloc(st.st_size + 1);
-	*len = buf ? read(fd, buf, st.st_size) : 0;
-	close(fd);
-	return buf;
-}
-
-static int load_driver(const char *extra)
-{
-	char params[512];
-	int fd, ret;
-
-	snprintf(params, sizeof(params),
-		 "gpio_chip=gpsnmea-sim gpio_line=0 baud=%s %s %s",
-		 env_or("GPSNMEA_BAUD", "9600"),
-		 env_or("GPSNMEA_PARAMS", ""), extra ? extra : "");
-	fd = open(env_or("GPSNMEA_KO", "/modules/gpsnmea.ko"), O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(__NR_finit_module, fd, params, 0);
-	ret = ret ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int unload_driver(void)
-{
-	return syscall(__NR_delete_module, "gpsnmea", O_NONBLOCK) ? -errno : 0;
-}
-
-/* Sends bytes through the simulated GPS; blocks while its fifo is full. */
-static int sim_send(const void *buf, size_t len)
-{
-	int fd = open(SIM_DIR "/tx", O_WRONLY);
-	const char *p = buf;
-
-	if (fd < 0)
-		return -errno;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	close(fd);
-	return 0;
-}
-
-/* Waits until the sim has put every byte on the wire. */
-static int sim_wait_idle(int timeout_ms)
-{
-	long long end = now_ms() + timeout_ms;
-
-	while (read_num(SIM_DIR "/pending") != 0) {
-		if (now_ms() > end)
-			return -ETIMEDOUT;
-		usleep(2000);
-	}
-	return 0;
-}
-
-/*
- * Reads from @fd until @want bytes came or nothing came for @quiet_ms
- * after the sim went idle. Returns the byte count.
- */
-static size_t read_until(int fd, char *buf, size_t cap, size_t want,
-			 int quiet_ms)
-{
-	size_t got = 0;
-
-	while (got < want && got < cap) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-		int ret = poll(&pfd, 1, quiet_ms);
-
-		if (ret == 0 && read_num(SIM_DIR "/pending") == 0)
-			break;
-		if (ret <= 0)
-			continue;
-		n = read(fd, buf + got, cap - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	return got;
-}
-
-struct sender {
-	const unsigned char *buf;
-	size_t len;
-	int ret;
-};
-
-static void *sender_thread(void *arg)
-{
-	struct sender *s = arg;
-
-	s->ret = sim_send(s->buf, s->len);
-	return NULL;
-}
-
-/* Byte offset of the first difference, or -1 when equal. */
-static long first_diff(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t i;
-
-	for (i = 0; i < alen && i < blen; i++)
-		if (a[i] != b[i])
-			return i;
-	return alen == blen ? -1 : (long)i;
-}
+#include "common.h"
 
 FIXTURE(drv) {
-	int baud;
+	int unused;
 };
 
 FIXTURE_SETUP(drv)
 {
-	char baud[16];
 	int ret;
 
-	self->baud = atoi(env_or("GPSNMEA_BAUD", "9600"));
-	snprintf(baud, sizeof(baud), "%d", self->baud);
-	ASSERT_EQ(0, sim_wait_idle(60000));
-	ASSERT_EQ(0, write_file(SIM_DIR "/baud", baud));
+	ASSERT_EQ(0, sim_setup());
 	ret = load_driver(NULL);
 	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko: %s", strerror(-ret));
 }
@@ -437,7 +242,7 @@ TEST(bh_param_refused)
 
 /* Replays of real receiver logs: every valid sentence, byte for byte. */
 FIXTURE(replay) {
-	int baud;
+	int unused;
 };
 
 FIXTURE_VARIANT(replay) {
@@ -448,12 +253,7 @@ FIXTURE_VARIANT(replay) {
 
 FIXTURE_SETUP(replay)
 {
-	char baud[16];
-
-	self->baud = atoi(env_or("GPSNMEA_BAUD", "9600"));
-	snprintf(baud, sizeof(baud), "%d", self->baud);
-	ASSERT_EQ(0, sim_wait_idle(60000));
-	ASSERT_EQ(0, write_file(SIM_DIR "/baud", baud));
+	ASSERT_EQ(0, sim_setup());
 	ASSERT_EQ(0, load_driver(NULL));
 }
 
@@ -465,69 +265,28 @@ FIXTURE_TEARDOWN(replay)
 
 TEST_F_TIMEOUT(replay, corpus, 900)
 {
-	const char *dir = env_or("GPSNMEA_CORPUS", "/corpus");
-	unsigned char *wire, *expect;
-	size_t wlen, elen, got, lines = 0, sentences = 0, i;
-	struct sender snd;
-	pthread_t thr;
-	char path[512], *buf;
-	long diff, drops;
-	int fd;
+	struct replay r;
+	long long drops;
 
-	snprintf(path, sizeof(path), "%s/%s.wire", dir, variant->name);
-	wire = slurp(path, &wlen);
-	ASSERT_NE(NULL, wire) TH_LOG("%s missing", path);
-	snprintf(path, sizeof(path), "%s/%s.expect", dir, variant->name);
-	expect = slurp(path, &elen);
-	ASSERT_NE(NULL, expect) TH_LOG("%s missing", path);
-	for (i = 0; i < wlen; i++)
-		lines += wire[i] == '\n';
-	for (i = 0; i < elen; i++)
-		sentences += expect[i] == '\n';
-
-	buf = malloc(elen + 4096);
-	ASSERT_NE(NULL, buf);
-	fd = open(DEV_PATH, O_RDONLY);
-	ASSERT_LE(0, fd);
-
-	snd.buf = wire;
-	snd.len = wlen;
-	ASSERT_EQ(0, pthread_create(&thr, NULL, sender_thread, &snd));
-	got = read_until(fd, buf, elen + 4096, elen, 1000);
-	pthread_join(thr, NULL);
-	ASSERT_EQ(0, snd.ret);
-	/* Bytes after the last valid sentence may still be on their way. */
-	ASSERT_EQ(0, sim_wait_idle(60000));
-	for (i = 0; i < 500 && stat_of("bytes") < (long long)wlen; i++)
-		usleep(10000);
-	EXPECT_EQ((long long)wlen, stat_of("bytes"));
-
-	diff = first_diff(buf, got, (char *)expect, elen);
-	EXPECT_EQ(-1, diff) {
-		TH_LOG("%s: got %zu bytes, want %zu; first difference at byte %ld",
-		       variant->name, got, elen, diff);
-		if (diff >= 0 && (size_t)diff < got)
-			TH_LOG("got:  %.80s", buf + diff);
-		if (diff >= 0 && (size_t)diff < elen)
-			TH_LOG("want: %.80s", expect + diff);
-	}
-	EXPECT_EQ((long long)sentences, stat_of("sentences"));
+	ASSERT_EQ(0, replay_open(&r, variant->name));
+	ASSERT_EQ(0, replay_run(&r));
+	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
+	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
+	EXPECT_EQ((long long)r.sentences, stat_of("sentences"));
 	drops = stat_of("checksum_errors") + stat_of("no_checksum_errors") +
 		stat_of("length_errors") + stat_of("charset_errors") +
 		stat_of("truncated_sentences");
 	/* Lines that are not valid sentences are dropped, one count each. */
-	EXPECT_EQ((long)(lines - sentences), drops);
+	EXPECT_EQ((long long)(r.lines - r.sentences), drops);
 	EXPECT_EQ(0, stat_of("framing_errors"));
 	EXPECT_EQ(0, stat_of("garbage_bytes"));
 	EXPECT_EQ(0, stat_of("glitches"));
 	EXPECT_EQ(0, stat_of("overruns"));
 	EXPECT_EQ(0, stat_of("gaps"));
-	TH_LOG("%s: %zu sentences, %zu bytes, bh latency p99 %lld ns",
-	       variant->name, sentences, got, stat_of("bh_latency_p99_ns"));
-	close(fd);
-	free(buf);
-	free(wire);
-	free(expect);
+	TH_LOG("%s: %zu sentences, %zu bytes, bh latency p50 %lld ns, p99 %lld ns, max %lld ns",
+	       r.name, r.sentences, r.glen, stat_of("bh_latency_p50_ns"),
+	       stat_of("bh_latency_p99_ns"), stat_of("bh_latency_max_ns"));
+	replay_close(&r);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the gpsnmea selftests; see common.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+long long read_num(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtoll(buf, NULL, 0);
+}
+
+long long stat_of(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), SYS_DEV "/statistics/%s", name);
+	return read_num(path);
+}
+
+unsigned char *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	unsigned char *buf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(st.st_size + 1);
+	*len = buf ? read(fd, buf, st.st_size) : 0;
+	close(fd);
+	return buf;
+}
+
+int load_driver(const char *extra)
+{
+	char params[512];
+	int fd, ret;
+
+	snprintf(params, sizeof(params),
+		 "gpio_chip=gpsnmea-sim gpio_line=0 baud=%s %s %s",
+		 env_or("GPSNMEA_BAUD", "9600"),
+		 env_or("GPSNMEA_PARAMS", ""), extra ? extra : "");
+	fd = open(env_or("GPSNMEA_KO", "/modules/gpsnmea.ko"), O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int unload_driver(void)
+{
+	return syscall(__NR_delete_module, "gpsnmea", O_NONBLOCK) ? -errno : 0;
+}
+
+/* Waits until the sim is idle and sets it to GPSNMEA_BAUD. */
+int sim_setup(void)
+{
+	int ret = sim_wait_idle(600000);
+
+	return ret ? ret : write_file(SIM_DIR "/baud",
+				      env_or("GPSNMEA_BAUD", "9600"));
+}
+
+int sim_send(const void *buf, size_t len)
+{
+	int fd = open(SIM_DIR "/tx", O_WRONLY);
+	const char *p = buf;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	close(fd);
+	return 0;
+}
+
+int sim_wait_idle(int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+
+	while (read_num(SIM_DIR "/pending") != 0) {
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+		usleep(2000);
+	}
+	return 0;
+}
+
+/*
+ * Reads from @fd until @want bytes came, or nothing came for @quiet_ms
+ * while the sim was idle. Returns the byte count.
+ */
+size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms)
+{
+	size_t got = 0;
+
+	while (got < want && got < cap) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int ret = poll(&pfd, 1, quiet_ms);
+
+		if (ret == 0 && read_num(SIM_DIR "/pending") == 0)
+			break;
+		if (ret <= 0)
+			continue;
+		n = read(fd, buf + got, cap - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+int replay_open(struct replay *r, const char *name)
+{
+	const char *dir = env_or("GPSNMEA_CORPUS", "/corpus");
+	char path[512];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->diff = -1;
+	snprintf(path, sizeof(path), "%s/%s.wire", dir, name);
+	r->wire = slurp(path, &r->wlen);
+	snprintf(path, sizeof(path), "%s/%s.expect", dir, name);
+	r->expect = slurp(path, &r->elen);
+	if (!r->wire || !r->expect) {
+		fprintf(stderr, "# %s: corpus files missing in %s\n", name, dir);
+		return -ENOENT;
+	}
+	for (i = 0; i < r->wlen; i++)
+		r->lines += r->wire[i] == '\n';
+	for (i = 0; i < r->elen; i++)
+		r->sentences += r->expect[i] == '\n';
+	r->got = malloc(r->elen + 4096);
+	return r->got ? 0 : -ENOMEM;
+}
+
+static void *sender_thread(void *arg)
+{
+	struct replay *r = arg;
+
+	r->send_ret = sim_send(r->wire, r->wlen);
+	return NULL;
+}
+
+int replay_run(struct replay *r)
+{
+	pthread_t thr;
+	size_t i;
+	int fd = open(DEV_PATH, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	if (pthread_create(&thr, NULL, sender_thread, r)) {
+		close(fd);
+		return -EAGAIN;
+	}
+	r->glen = read_until(fd, r->got, r->elen + 4096, r->elen, 1000);
+	pthread_join(thr, NULL);
+	close(fd);
+	if (r->send_ret)
+		return r->send_ret;
+
+	/* Bytes after the last valid sentence may still be on their way. */
+	if (sim_wait_idle(60000))
+		return -ETIMEDOUT;
+	for (i = 0; i < 500 && stat_of("bytes") < (long long)r->wlen; i++)
+		usleep(10000);
+
+	for (i = 0; i < r->glen && i < r->elen; i++)
+		if (r->got[i] != (char)r->expect[i])
+			break;
+	r->diff = i == r->glen && i == r->elen ? -1 : (long)i;
+	return 0;
+}
+
+void replay_print_diff(const struct replay *r)
+{
+	fprintf(stderr, "# %s: got %zu bytes, want %zu; first difference at byte %ld\n",
+		r->name, r->glen, r->elen, r->diff);
+	if (r->diff >= 0 && (size_t)r->diff < r->glen)
+		fprintf(stderr, "# got:  %.80s\n", r->got + r->diff);
+	if (r->diff >= 0 && (size_t)r->diff < r->elen)
+		fprintf(stderr, "# want: %.80s\n", r->expect + r->diff);
+}
+
+void replay_close(struct replay *r)
+{
+	free(r->wire);
+	free(r->expect);
+	free(r->got);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the gpsnmea selftests: the simulated GPS, the driver's
+ * module and sysfs files, and replays of corpus logs.
+ *
+ * Environment:
+ *   GPSNMEA_KO      path of gpsnmea.ko (default /modules/gpsnmea.ko)
+ *   GPSNMEA_PARAMS  extra module parameters, e.g. "bh=tasklet"
+ *   GPSNMEA_BAUD    bit rate for the driver and the sim (default 9600)
+ *   GPSNMEA_CORPUS  folder with NAME.wire / NAME.expect (default /corpus)
+ */
+#ifndef GPSNMEA_SELFTEST_COMMON_H
+#define GPSNMEA_SELFTEST_COMMON_H
+
+#include <stddef.h>
+
+#define SIM_DIR		"/sys/kernel/debug/gpsnmea-sim/line0"
+#define DEV_PATH	"/dev/gpsnmea"
+#define SYS_DEV		"/sys/bus/platform/devices/gpsnmea"
+#define SYS_DRV		"/sys/bus/platform/drivers/gpsnmea"
+
+const char *env_or(const char *name, const char *def);
+int write_file(const char *path, const char *text);
+long long read_num(const char *path);
+long long stat_of(const char *name);
+unsigned char *slurp(const char *path, size_t *len);
+
+int load_driver(const char *extra);
+int unload_driver(void);
+
+int sim_setup(void);
+int sim_send(const void *buf, size_t len);
+int sim_wait_idle(int timeout_ms);
+
+size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms);
+
+/**
+ * struct replay - one corpus log sent through the sim and read back
+ * @name: log name (NAME.wire and NAME.expect in GPSNMEA_CORPUS)
+ * @wire: the bytes sent
+ * @expect: the sentences a correct driver delivers
+ * @got: what the reader received
+ * @lines: lines in @wire; @sentences: sentences in @expect
+ * @diff: offset of the first difference of @got and @expect, -1 if none
+ * @send_ret: 0 or the sender's -errno
+ */
+struct replay {
+	const char *name;
+	unsigned char *wire, *expect;
+	char *got;
+	size_t wlen, elen, glen, lines, sentences;
+	long diff;
+	int send_ret;
+};
+
+int replay_open(struct replay *r, const char *name);
+/* Sends the whole log while reading /dev/gpsnmea; waits for the last byte. */
+int replay_run(struct replay *r);
+/* Prints where @got and @expect part, as "# " lines. */
+void replay_print_diff(const struct replay *r);
+void replay_close(struct replay *r);
+
+#endif

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpsnmea bottom-half selftests: switching the mechanism at run time while
+ * data flows, who may switch it, and unbind/rebind and unload/reload cycles
+ * with blocked readers while the simulated GPS keeps sending (run these in
+ * the -smp 2 VM, where the races are real).
+ *
+ * Environment: as gpsnmea_test (see common.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "common.h"
+
+/* The bottom halves this kernel offers, from bh_available. */
+static int bh_list(char names[][16], int max)
+{
+	char buf[256] = "", *tok, *save;
+	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	for (tok = strtok_r(buf, " \n", &save); tok && n < max;
+	     tok = strtok_r(NULL, " \n", &save))
+		snprintf(names[n++], 16, "%s", tok);
+	return n;
+}
+
+struct switcher {
+	volatile int stop;
+	int switches;
+	int errors;
+	int period_us;
+};
+
+static void *switcher_thread(void *arg)
+{
+	struct switcher *sw = arg;
+	char names[8][16];
+	int n = bh_list(names, 8), i = 0;
+
+	while (!sw->stop && n > 1) {
+		usleep(sw->period_us);
+		if (write_file(SYS_DEV "/bh", names[i++ % n]))
+			sw->errors++;
+		else
+			sw->switches++;
+	}
+	return NULL;
+}
+
+FIXTURE(bh) {
+	int unused;
+};
+
+FIXTURE_SETUP(bh)
+{
+	ASSERT_EQ(0, sim_setup());
+	ASSERT_EQ(0, load_driver(NULL));
+}
+
+FIXTURE_TEARDOWN(bh)
+{
+	sim_wait_idle(600000);
+	EXPECT_EQ(0, unload_driver());
+}
+
+/*
+ * A long log plays while the bottom half changes every 200 ms: the reader
+ * still gets every sentence byte for byte and no edge is lost.
+ */
+TEST_F_TIMEOUT(bh, switch_while_replaying, 900)
+{
+	struct switcher sw = { .period_us = 200000 };
+	struct replay r;
+	pthread_t thr;
+
+	ASSERT_EQ(0, replay_open(&r, env_or("GPSNMEA_SWITCH_LOG",
+					    "sirfstarv-nmea")));
+	ASSERT_EQ(0, pthread_create(&thr, NULL, switcher_thread, &sw));
+	ASSERT_EQ(0, replay_run(&r));
+	sw.stop = 1;
+	pthread_join(thr, NULL);
+
+	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
+	EXPECT_EQ(0, sw.errors);
+	EXPECT_LT(5, sw.switches);
+	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
+	EXPECT_EQ(0, stat_of("framing_errors"));
+	EXPECT_EQ(0, stat_of("overruns"));
+	EXPECT_EQ(0, stat_of("gaps"));
+	TH_LOG("%d switches, %zu sentences byte-exact", sw.switches,
+	       r.sentences);
+	replay_close(&r);
+}
+
+/* Only root may switch; unknown names are refused. */
+TEST_F(bh, switch_needs_root_and_a_known_name)
+{
+	pid_t pid;
+	int status;
+
+	EXPECT_EQ(-EINVAL, write_file(SYS_DEV "/bh", "nosuchthing"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(write_file(SYS_DEV "/bh", "wq") == -EACCES ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Blocks in read() (or poll()) until the device goes; reports how it ended. */
+static pid_t blocked_reader(int use_poll)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	int fd = open(DEV_PATH, O_RDONLY);
+	char buf[4096];
+
+	if (fd < 0)
+		_exit(3);
+	for (;;) {
+		if (use_poll) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+			if (poll(&pfd, 1, 30000) != 1)
+				_exit(4);
+			if (pfd.revents & POLLHUP)
+				_exit(0);
+		}
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == ENODEV)
+			_exit(0);
+		if (n <= 0)
+			_exit(5);
+	}
+}
+
+struct feeder {
+	volatile int stop;
+	const unsigned char *buf;
+	size_t len;
+};
+
+static void *feeder_thread(void *arg)
+{
+	struct feeder *f = arg;
+
+	while (!f->stop)
+		if (sim_send(f->buf, f->len))
+			break;
+	return NULL;
+}
+
+/*
+ * 50 times: two readers block (one in read(), one in poll()) while the
+ * simulated GPS sends; the device is unbound under them, they must wake
+ * with ENODEV / POLLHUP; it is bound again. Then 50 unloads and reloads of
+ * the module while the GPS keeps sending. No splat, no hang (the VM runner
+ * checks the kernel log).
+ */
+TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
+{
+	int cycles = atoi(env_or("GPSNMEA_CYCLES", "50")), i, status;
+	struct feeder f = { 0 };
+	struct replay r;
+	pthread_t thr;
+
+	ASSERT_EQ(0, replay_open(&r, "beidou-gb"));
+	f.buf = r.wire;
+	f.len = r.wlen;
+	ASSERT_EQ(0, pthread_create(&thr, NULL, feeder_thread, &f));
+
+	for (i = 0; i < cycles; i++) {
+		pid_t a = blocked_reader(0), b = blocked_reader(1);
+
+		ASSERT_LT(0, a);
+		ASSERT_LT(0, b);
+		usleep(20000 + (i % 7) * 3000);
+		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
+		ASSERT_EQ(a, waitpid(a, &status, 0));
+		EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		ASSERT_EQ(b, waitpid(b, &status, 0));
+		EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		ASSERT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
+	}
+	for (i = 0; i < cycles; i++) {
+		ASSERT_EQ(0, unload_driver());
+		ASSERT_EQ(0, load_driver(NULL));
+		usleep(5000 + (i % 5) * 2000);
+	}
+	f.stop = 1;
+	pthread_join(thr, NULL);
+	replay_close(&r);
+}
+
+TEST_HARNESS_MAIN
