@@ -157,3 +157,19 @@ kernel_kdir() {
 	[ -f "$d/kdir" ] || return 1
 	cat "$d/kdir"
 }
+
+# sync_sources DEST: copy the kernel-side sources (Kbuild, src/, include/,
+# tests/sim/) to DEST with rsync, mtimes kept. Kbuild output in the source
+# folders is never copied (someone may have built in place for another
+# kernel), and excluded files in DEST are safe from --delete.
+sync_sources() {
+	command -v rsync >/dev/null || die "rsync not found (run scripts/setup)"
+	mkdir -p "$1"
+	rsync -a --delete \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='*.symvers' --exclude='*.order' \
+		--exclude='.tmp_versions' --exclude='*.dwo' --exclude='.cache.mk' \
+		--include='/Kbuild' --include='/src/***' --include='/include/***' \
+		--include='/tests/' --include='/tests/sim/***' \
+		--exclude='*' "$REPO/" "$1/"
+}

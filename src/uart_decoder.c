@@ -4,56 +4,51 @@
  *
  * The timestamps come late by a varying interrupt latency, up to most of a
  * bit time, so the gap between two edges is a poor measure of the number
- * of bits between them. The decoder instead keeps a grid of bit boundaries
- * across each burst of back-to-back frames: a tracked bit time and, for
- * every frame, the time of its start boundary as the edges see it. Each
- * edge is placed at the nearest grid position after the previous edge's;
- * the bits in between take the level in force, which is centre sampling
- * on the grid. The placed edge then refines the grid:
+ * of bits between them. Instead the decoder keeps a grid of bit boundaries
+ * across each burst of back-to-back frames: a bit time, and for each frame
+ * the time at which the edges of its bit 0 are seen, on average. Each edge
+ * is placed at the nearest grid position after the previous edge's, and
+ * the bits in between take the level in force, which is sampling at the
+ * bit centres of the grid. The placed edge then refines the grid:
  *
- * - phase: the centre of the spread of the edges' offsets from the grid
- *   (the midpoint of the lowest and highest offset, forgetting old ones
- *   slowly), which for latency spread evenly over 0.8 bit converges far
- *   faster than an average;
- * - rate: the bit time is the time between edges divided by the number of
- *   bits between them, summed over the frames received (a few thousand
- *   bits of history), so a sender whose clock is off is learnt once and
- *   kept across idle gaps.
+ * - Phase. The offsets of the edges from the grid spread over the latency
+ *   range. The centre of the grid is kept in the middle of the lowest and
+ *   highest offset seen, which for latency spread evenly converges much
+ *   faster than an average; that range may be no wider than the latency
+ *   spread learnt over many frames, so a new extreme on one side pulls the
+ *   other one in and the grid follows a drift at once. While a burst's
+ *   range is still narrower than that spread, the centre goes where the
+ *   average offset says (corrected by how far average and middle usually
+ *   lie apart: latency tends to be short with rare long ones), as far as
+ *   the range allows.
+ * - Bit time. It is learnt over all frames received (time between edges
+ *   over bits between them, a few ten thousand bits of history), so a
+ *   sender whose clock is off is learnt once and kept across idle gaps;
+ *   within a burst, how far its grid has drifted refines it further.
  *
- * A start edge that lands on the position right after a good stop bit
- * continues the grid; any other start edge begins a new one on itself.
- * Everything is O(1) per edge: no division except one per frame.
+ * A start edge at the position right after a good stop bit continues the
+ * grid; any other one begins a new grid on itself. The first frame of a
+ * burst is thus decoded from its own edges only, and tolerates less jitter
+ * than the ones after it (see Documentation/decoder.rst).
+ *
+ * All work is O(1) per edge, with one division per frame.
  */
 #include <gpsnmea/uart_decoder.h>
 
-#define FRAC		4	/* bit times and phases are kept in 1/16 ns */
+#define FRAC		4	/* bit times and offsets are in 1/16 ns */
 #define FRAME_BITS	10	/* start, 8 data, stop */
 #define STOP_BIT	9
 #define BEYOND		11	/* any position after the next frame's start */
-#ifndef MEAN_EDGES
-#define MEAN_EDGES	64
-#endif
-#ifndef SKEW_DECAY
-#define SKEW_DECAY	8
-#endif
-#ifndef SPREAD_DECAY
-#define SPREAD_DECAY	10	/* the phase spread forgets 1/1024 per edge */
-#endif
-#ifndef SPREAD_SLACK
-#define SPREAD_SLACK	5	/* spread allowance beyond the latency's: 1/32 bit */
-#endif
-#ifndef WIDTH_DECAY
-#define WIDTH_DECAY	8	/* latency spread forgets 1/256 per frame */
-#endif
-#ifndef RATE_PRIOR
-#define RATE_PRIOR	64	/* weight of the nominal bit time, in bits */
-#endif
-#ifndef RATE_HISTORY
-#define RATE_HISTORY	32768	/* bits of bit-time history to keep */
-#endif
-#ifndef RATE_TRUST
-#define RATE_TRUST	1024	/* most weight of the history in a burst, bits */
-#endif
+#define RANGE_DECAY	10	/* the range of offsets forgets 1/1024 an edge */
+#define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
+#define MEAN_EDGES	32	/* the average offset is over about this many */
+#define SKEW_DECAY	8	/* how fast the usual skew is learnt */
+#define SPREAD_DECAY	8	/* the spread forgets 1/256 a frame */
+#define RATE_PRIOR	64	/* weight of the nominal bit time, bits */
+#define RATE_HISTORY	32768	/* bits of bit time history kept */
+#define RATE_TRUST	1024	/* most weight of that history in a burst */
+
+#define S64_LARGE	((s64)(~0ULL >> 1))
 
 static void dec_abort(struct uart_dec *d)
 {
@@ -108,7 +103,7 @@ static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 	s64 p = d->period, b;
 	u32 k;
 
-	*u = (s64)(~0ULL >> 1);
+	*u = S64_LARGE;
 	if (x > (s64)d->bit_ns * 2 * FRAME_BITS)
 		return BEYOND;
 	*u = x * (1 << FRAC) - d->phase;
@@ -122,27 +117,23 @@ static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 }
 
 /*
- * dec_track - refine the phase with an edge placed at position @k
+ * dec_track - refine the grid with an edge placed at position @k
  * @u: the edge's offset from the centre of bit 0, 1/16 ns
- *
- * The phase is the midpoint of the lowest and highest offset seen. That
- * spread can be no wider than the latency spread learnt so far: a new
- * extreme on one side pulls the other side in, which is how the grid
- * follows a drift without lag; it also forgets slowly by itself.
  */
 static void dec_track(struct uart_dec *d, s64 u, u32 k)
 {
-	s64 r = u - (s64)k * d->period;
-	s64 w = d->spread + (d->period >> SPREAD_SLACK);
-	s64 lo = d->lo, hi = d->hi, c, a, b;
+	s32 r, lo = d->lo, hi = d->hi, c, min, max;
+	s32 w = d->spread + (d->period >> RANGE_SLACK);
 
-	/* Forced to the next free position: not a sample of the spread. */
-	if (r < -(s64)(d->period / 2))
+	/* Forced to the next free position: not a sample of the latency. */
+	if (u - (s64)k * d->period < -(s64)(d->period / 2))
 		return;
+	r = u - (s64)k * d->period;
 	if (r + d->phase < d->frame_lo)
 		d->frame_lo = r + d->phase;
 	if (r + d->phase > d->frame_hi)
 		d->frame_hi = r + d->phase;
+
 	if (r > hi) {
 		hi = r;
 		if (lo < hi - w)
@@ -154,47 +145,53 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	}
 	if (d->edges < MEAN_EDGES)
 		d->edges++;
-	d->mean += (r - d->mean) / d->edges;
-	c = (lo + hi) / 2;
-#ifdef MEANC
-	/* Where the centre can be, given the latency spread learnt. */
-	a = hi - (s64)d->spread / 2;
-	b = lo + (s64)d->spread / 2;
-	if (a < b) {
+	d->mean += (r - d->mean) / (s32)d->edges;
+	c = lo + (hi - lo) / 2;
+
+	/* Range narrower than the spread: where does the centre lie in it? */
+	min = hi - (s32)d->spread / 2;
+	max = lo + (s32)d->spread / 2;
+	if (min < max) {
 		c = d->mean - d->skew;
-		if (c < a)
-			c = a;
-		if (c > b)
-			c = b;
+		if (c < min)
+			c = min;
+		if (c > max)
+			c = max;
+	} else if (d->edges == MEAN_EDGES) {
+		d->skew += (d->mean - lo - (hi - lo) / 2 - d->skew) >>
+			   SKEW_DECAY;
 	}
-	if (d->edges == MEAN_EDGES && hi - lo >= (s64)d->spread - (d->period >> 4))
-		d->skew += (d->mean - (lo + hi) / 2 - d->skew) >> SKEW_DECAY;
-#else
-	(void)a; (void)b;
-#endif
+
 	d->phase += c;
 	d->drift += c;
 	d->mean -= c;
 	lo -= c;
 	hi -= c;
-	d->lo = lo - (lo >> SPREAD_DECAY);
-	d->hi = hi - (hi >> SPREAD_DECAY);
+	d->lo = lo - (lo >> RANGE_DECAY);
+	d->hi = hi - (hi >> RANGE_DECAY);
 }
 
 /*
  * The latency spread is learnt from the offsets of each frame's edges
  * (from the one after its start edge to the next frame's start edge), not
- * held in by the limit above: the widest of those, forgotten slowly.
+ * held in by the limit above: the widest range of those, forgotten slowly.
+ * A burst's first frame is left out, its grid is too rough.
  */
 static void dec_spread(struct uart_dec *d)
 {
-	s64 e = d->frame_hi - d->frame_lo;
+	s64 e, grow;
+	bool seen = d->frame_hi >= d->frame_lo;
 
-	d->frame_lo = (s64)(~0ULL >> 1);
-	d->frame_hi = -d->frame_lo;
-	if (!d->grid_valid || e < 0 || e >= d->period)
+	e = seen ? d->frame_hi - d->frame_lo : 0;
+	grow = d->period >> 5;
+	d->frame_lo = S64_LARGE;
+	d->frame_hi = -S64_LARGE;
+	if (!seen || !d->grid_valid || !d->drift_bits)
 		return;
-	d->spread -= d->spread >> WIDTH_DECAY;
+	d->spread -= d->spread >> SPREAD_DECAY;
+	/* Grow by 1/32 bit a frame at most: one misplaced edge is no news. */
+	if (e > d->spread + grow)
+		e = d->spread + grow;
 	if (e > d->spread)
 		d->spread = e;
 }
@@ -277,24 +274,19 @@ static void dec_next_frame(struct uart_dec *d)
 						     d->drift_bits));
 }
 
-/* Does a start edge at offset @u, position @k, continue the last frame? */
-static bool dec_back_to_back(const struct uart_dec *d, u32 k, s64 u)
+/* A start edge at @t, grid position @k of the last frame, offset @u. */
+static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 {
 	s64 p = d->period;
 
 	/*
-	 * Right after a good stop bit. An 8N1 sender leaves no gaps of about
-	 * one bit, so lean towards that while the bit time is being learnt.
+	 * Right after a good stop bit, the grid goes on. An 8N1 sender leaves
+	 * no gaps of about a bit, so that is leant towards while the bit time
+	 * is still being learnt.
 	 */
-	return d->grid_valid &&
-	       (k == FRAME_BITS ||
-		(k == FRAME_BITS + 1 && u < FRAME_BITS * p + 3 * p / 4));
-}
-
-/* A start edge at @t, grid position @k of the last frame, offset @u. */
-static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
-{
-	if (dec_back_to_back(d, k, u)) {
+	if (d->grid_valid && (k == FRAME_BITS ||
+			      (k == FRAME_BITS + 1 &&
+			       u < FRAME_BITS * p + 3 * p / 4))) {
 		dec_rate(d, t - d->start_t, FRAME_BITS);
 		dec_track(d, u, FRAME_BITS);
 		dec_spread(d);
@@ -306,7 +298,7 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		d->lo = 0;
 		d->hi = 0;
 		d->mean = 0;
-		d->edges = 0;
+		d->edges = 1;
 		d->base = d->rate;
 		d->base_weight = d->rate_bits < RATE_TRUST ? d->rate_bits :
 							      RATE_TRUST;

@@ -57,21 +57,39 @@ struct uart_dec {
 	struct uart_dec_stats stats;
 	uart_dec_emit_t emit;
 	void *ctx;
-	/* --- private --- */
-	u64 bit_ns;		/* nominal bit time */
-	u64 glitch_ns;		/* pulses shorter than this are noise */
+	/* --- private --- (times suffixed _q are in 1/16 ns) */
+	u32 bit_ns;		/* nominal bit time, ns */
+	u32 glitch_ns;		/* pulses shorter than this are noise */
 	bool level;		/* logical line level in force (true = mark) */
 	bool level_valid;	/* @level is known (false after a reset) */
+	bool in_frame;		/* between a start edge and its stop bit */
+	bool grid_valid;	/* a start edge may continue the last frame */
 	u64 last_t;		/* timestamp of the latest edge fed in */
-	u64 level_since;	/* timestamp of the edge that set @level */
-	bool in_frame;		/* a start bit has been seen */
-	u64 frame_start;	/* (estimated) time of the start edge */
-	u32 bit_pos;		/* next bit index to sample, 1..9 */
-	u32 shift;		/* data bits gathered so far */
-	u64 grid_bit_ns;	/* tracked bit time (grid decoders) */
-	s64 grid_phase_ns;	/* tracked phase correction (grid decoders) */
-	u32 burst_frames;	/* frames since the line was last idle */
-	u64 pending_t;		/* glitch filter: edge held back */
+	/* the frame */
+	u64 start_t;		/* timestamp of its start edge */
+	u64 edge_t;		/* timestamp of its latest edge */
+	u32 bit_pos;		/* grid position of that edge, 0..9 */
+	u32 shift;		/* bits sampled so far, bit n = position n */
+	/* the grid */
+	u64 frame_start;	/* origin of the frame's grid, ns */
+	s64 phase;		/* centre of bit 0 after frame_start, _q */
+	u32 period;		/* bit time in use, _q */
+	s32 lo, hi;		/* range of edge offsets from the centre, _q */
+	s32 mean;		/* average edge offset from the centre, _q */
+	u32 edges;		/* edges in that average so far */
+	s64 frame_lo, frame_hi;	/* range of offsets in this frame, _q */
+	u32 base;		/* bit time when the burst began, _q, ... */
+	u32 base_weight;	/* ... and its weight, bits */
+	s64 drift;		/* drift of the grid from @base since, _q, ... */
+	u32 drift_bits;		/* ... over this many bits (0: first frame) */
+	/* learnt across bursts */
+	u32 spread;		/* latency spread (peak to peak), _q */
+	s32 skew;		/* average offset minus middle of range, _q */
+	u32 rate;		/* bit time: @rate_t / @rate_bits, _q */
+	u32 rate_bits;
+	u64 rate_t;
+	/* glitch filter */
+	u64 pending_t;		/* edge held back */
 	bool pending_level;
 	bool pending;
 };

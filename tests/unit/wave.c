@@ -34,6 +34,16 @@ void wave_init(struct wave *w, u32 baud, double clock_pct, double jitter_pct,
 	       enum jitter_model model, u64 seed)
 {
 	memset(w, 0, sizeof(*w));
+	wave_reinit(w, baud, clock_pct, jitter_pct, model, seed);
+}
+
+void wave_reinit(struct wave *w, u32 baud, double clock_pct,
+		 double jitter_pct, enum jitter_model model, u64 seed)
+{
+	w->n = 0;
+	w->frames = 0;
+	w->invert = false;
+	w->last = 0;
 	w->bit = 1e9 / baud / (1.0 + clock_pct / 100.0);
 	w->spread = 2.0 * jitter_pct / 100.0 * (1e9 / baud);
 	w->model = model;
@@ -89,6 +99,7 @@ void wave_frame(struct wave *w, u8 byte, bool stop_mark)
 	int i;
 
 	GROW(w->sent, w->frames_cap, w->frames);
+	w->sent[w->frames].true_start = w->now;
 	wave_hold(w, false, 1);
 	w->sent[w->frames].start = w->last;
 	w->sent[w->frames].byte = byte;
@@ -149,19 +160,31 @@ bool dec_flush(struct uart_dec *d)
 
 size_t wave_errors(const struct wave *w, const struct rx *rx)
 {
-	size_t i = 0, j = 0, errors = 0;
+	return wave_errors_from(w, rx, 0, NULL);
+}
 
+size_t wave_errors_from(const struct wave *w, const struct rx *rx,
+			size_t from, const bool *skip)
+{
+	size_t i = from, j = 0, errors = 0;
+	u64 t0 = from < w->frames ? w->sent[from].start : ~0ULL;
+
+	while (j < rx->n && rx->got[j].start < t0)
+		j++;
 	while (i < w->frames || j < rx->n) {
 		if (j == rx->n ||
 		    (i < w->frames && w->sent[i].start < rx->got[j].start)) {
-			errors++;	/* sent, never received */
+			/* sent, never received */
+			errors += !(skip && skip[i]);
 			i++;
 		} else if (i == w->frames ||
 			   rx->got[j].start < w->sent[i].start) {
-			errors++;	/* received, never sent */
+			/* received, never sent: blame the frame before */
+			errors += !(skip && i && skip[i - 1]);
 			j++;
 		} else {
-			errors += rx->got[j].byte != w->sent[i].byte;
+			if (rx->got[j].byte != w->sent[i].byte)
+				errors += !(skip && skip[i]);
 			i++;
 			j++;
 		}

@@ -24,6 +24,7 @@ enum jitter_model {
 struct frame {
 	u64 start;
 	u8 byte;
+	double true_start;	/* sender's time of the start edge (wave only) */
 };
 
 struct wave {
@@ -47,6 +48,9 @@ struct wave {
  */
 void wave_init(struct wave *w, u32 baud, double clock_pct, double jitter_pct,
 	       enum jitter_model model, u64 seed);
+/* The same, keeping the buffers of a wave that was set up before. */
+void wave_reinit(struct wave *w, u32 baud, double clock_pct,
+		 double jitter_pct, enum jitter_model model, u64 seed);
 void wave_free(struct wave *w);
 /* Drive the line to @mark (an edge if it changes) and hold it @bits. */
 void wave_hold(struct wave *w, bool mark, double bits);
@@ -88,5 +92,8 @@ bool dec_flush(struct uart_dec *d);
  * the frames missed or wrong plus the bytes that match nothing sent.
  */
 size_t wave_errors(const struct wave *w, const struct rx *rx);
+/* The same from frame @from on, not counting frames marked in @skip. */
+size_t wave_errors_from(const struct wave *w, const struct rx *rx,
+			size_t from, const bool *skip);
 
 #endif /* GPSNMEA_WAVE_H */

@@ -125,19 +125,21 @@ TEST_F(bh, switch_needs_root_and_a_known_name)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-/* Blocks in read() (or poll()) until the device goes; reports how it ended. */
-static pid_t blocked_reader(int use_poll)
+/*
+ * Forks a reader of @fd (opened by the caller, so that it exists before the
+ * device can go) that blocks in read() (or poll()) until the device goes;
+ * its exit status says how that ended: 0 = ENODEV / POLLHUP as it should.
+ */
+static pid_t blocked_reader(int fd, int use_poll)
 {
+	char buf[4096];
 	pid_t pid = fork();
 
 	if (pid)
 		return pid;
-	int fd = open(DEV_PATH, O_RDONLY);
-	char buf[4096];
-
-	if (fd < 0)
-		_exit(3);
 	for (;;) {
+		ssize_t n;
+
 		if (use_poll) {
 			struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
@@ -146,8 +148,7 @@ static pid_t blocked_reader(int use_poll)
 			if (pfd.revents & POLLHUP)
 				_exit(0);
 		}
-		ssize_t n = read(fd, buf, sizeof(buf));
-
+		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == ENODEV)
 			_exit(0);
 		if (n <= 0)
@@ -191,11 +192,18 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
 	ASSERT_EQ(0, pthread_create(&thr, NULL, feeder_thread, &f));
 
 	for (i = 0; i < cycles; i++) {
-		pid_t a = blocked_reader(0), b = blocked_reader(1);
+		int fa = open(DEV_PATH, O_RDONLY), fb = open(DEV_PATH, O_RDONLY);
+		pid_t a, b;
 
+		ASSERT_LE(0, fa);
+		ASSERT_LE(0, fb);
+		a = blocked_reader(fa, 0);
+		b = blocked_reader(fb, 1);
+		close(fa);
+		close(fb);
 		ASSERT_LT(0, a);
 		ASSERT_LT(0, b);
-		usleep(20000 + (i % 7) * 3000);
+		usleep(10000 + (i % 7) * 3000);
 		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
 		ASSERT_EQ(a, waitpid(a, &status, 0));
 		EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
