@@ -21,8 +21,8 @@
  *   average offset says (corrected by how far average and middle usually
  *   lie apart: latency tends to be short with rare long ones), as far as
  *   the range allows.
- * - Bit time. It is learnt over all frames received (time between edges
- *   over bits between them, a few ten thousand bits of history), so a
+ * - Bit time. It is learnt over all frames received (time between start
+ *   edges over bits between them, some 30000 bits of history), so a
  *   sender whose clock is off is learnt once and kept across idle gaps;
  *   within a burst, how far its grid has drifted refines it further.
  *
@@ -42,6 +42,7 @@
 #define RANGE_DECAY	10	/* the range of offsets forgets 1/1024 an edge */
 #define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
+#define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */
 #define SKEW_DECAY	8	/* how fast the usual skew is learnt */
 #define SPREAD_DECAY	8	/* the spread forgets 1/256 a frame */
 #define RATE_PRIOR	64	/* weight of the nominal bit time, bits */
@@ -126,9 +127,10 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	s32 w = d->spread + (d->period >> RANGE_SLACK);
 
 	/* Forced to the next free position: not a sample of the latency. */
-	if (u - (s64)k * d->period < -(s64)(d->period / 2))
+	u -= (s64)k * d->period;
+	if (u < -(s64)(d->period / 2))
 		return;
-	r = u - (s64)k * d->period;
+	r = u;
 	if (r + d->phase < d->frame_lo)
 		d->frame_lo = r + d->phase;
 	if (r + d->phase > d->frame_hi)
@@ -143,9 +145,12 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		if (hi > lo + w)
 			hi = lo + w;
 	}
-	if (d->edges < MEAN_EDGES)
+	if (d->edges < MEAN_EDGES) {
 		d->edges++;
-	d->mean += (r - d->mean) / (s32)d->edges;
+		d->mean += (r - d->mean) / (s32)d->edges;
+	} else {
+		d->mean += (r - d->mean) >> MEAN_SHIFT;
+	}
 	c = lo + (hi - lo) / 2;
 
 	/* Range narrower than the spread: where does the centre lie in it? */

@@ -2,6 +2,13 @@
 /*
  * NMEA 0183 framer: turns a byte stream into validated sentences.
  *
+ * A sentence runs from '$' or '!' to the end of its line, CRLF or a bare
+ * LF. A CR must be followed at once by LF: a CR anywhere else in a
+ * sentence is a control character like any other, and the sentence is
+ * dropped as NMEA_DROP_CHARSET. After a CHARSET or TOO_LONG drop the rest
+ * of the line is skipped without further counting, up to LF or to the
+ * next '$' or '!'. See src/nmea_framer.c for all the rules.
+ *
  * Pure logic: no locking, no allocation, no kernel-only calls.
  */
 #ifndef _GPSNMEA_NMEA_FRAMER_H

@@ -127,8 +127,13 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns);
  * uart_dec_deadline - when uart_dec_idle() next has work to do
  * @d: decoder
  *
- * Return: the earliest time at which uart_dec_idle() would complete the
- * frame in progress, or 0 when no frame is in progress.
+ * That is when the frame in progress can be completed or, with the glitch
+ * filter on, when an edge it holds back can be taken (which may move the
+ * frame's deadline). Ask again after every uart_dec_edge() and
+ * uart_dec_idle(): after uart_dec_idle(@now) the answer is later than
+ * @now, or 0.
+ *
+ * Return: that time, or 0 when there is nothing to wait for.
  */
 u64 uart_dec_deadline(const struct uart_dec *d);
 

@@ -58,17 +58,19 @@ static struct wave w;
 static struct rx rx;
 static bool unlocked[WARMUP_BYTES + SWEEP_BYTES];
 
-static struct result sweep_point(const struct traffic *tr,
-				 enum jitter_model m, int clock, int jitter,
-				 u64 seed)
+static struct result sweep_point_at(const struct traffic *tr, u32 baud,
+				    u32 glitch_pct, enum jitter_model m,
+				    int clock, int jitter, u64 seed)
 {
-	struct uart_dec_config cfg = { .baud = SWEEP_BAUD };
+	struct uart_dec_config cfg = {
+		.baud = baud, .glitch_pct = glitch_pct,
+	};
 	struct result res;
 	struct uart_dec d;
 	size_t total = WARMUP_BYTES + SWEEP_BYTES, sent = 0, burst, pos;
 	u64 rng = seed;
 
-	wave_reinit(&w, SWEEP_BAUD, clock, jitter, m, seed ^ 0x5eed);
+	wave_reinit(&w, baud, clock, jitter, m, seed ^ 0x5eed);
 	rx.n = 0;
 	while (sent < total) {
 		/* Idle of 2..40 bits, not a whole number of bits. */
@@ -87,6 +89,13 @@ static struct result sweep_point(const struct traffic *tr,
 	res.locked = wave_errors_from(&w, &rx, WARMUP_BYTES, unlocked);
 	res.cold = wave_errors(&w, &rx) - res.all;
 	return res;
+}
+
+static struct result sweep_point(const struct traffic *tr,
+				 enum jitter_model m, int clock, int jitter,
+				 u64 seed)
+{
+	return sweep_point_at(tr, SWEEP_BAUD, 0, m, clock, jitter, seed);
 }
 
 static void print_head(const char *what, const struct traffic *tr,
@@ -204,6 +213,67 @@ static void test_stream_tail(void)
 	sweep(&traffics[3], JITTER_TAIL);
 }
 
+/* The stream at +-40 % at the lowest and highest rates too. */
+static void test_stream_bauds(void)
+{
+	static const u32 bauds[] = { 50, 300, 115200, 1000000 };
+	struct result r;
+	size_t b;
+	int m, c;
+
+	for (b = 0; b < sizeof(bauds) / sizeof(bauds[0]); b++) {
+		printf("# back-to-back stream at %u baud, +-40 %% jitter, clock -4/0/+4 %%: errors (uniform, tail)",
+		       bauds[b]);
+		for (c = -4; c <= 4; c += 4) {
+			for (m = JITTER_UNIFORM; m <= JITTER_TAIL; m++) {
+				r = sweep_point_at(&traffics[3], bauds[b], 0,
+						   m, c, 40, 7 + c);
+				printf(" %zu", r.all);
+				check("all bytes", &traffics[3], c, 40, r.all,
+				      40);
+			}
+		}
+		printf("\n");
+	}
+	wave_free(&w);
+	rx_free(&rx);
+}
+
+/*
+ * The glitch filter drops real pulses that jitter made short: a 1-bit
+ * pulse can look as short as 1 - 2 * jitter bits, less 4 % clock error.
+ */
+static void test_stream_glitch_filter(void)
+{
+	static const u32 pcts[] = { 15, 25 };
+	struct result r;
+	size_t g;
+	int m, c, j;
+
+	for (g = 0; g < 2; g++) {
+		for (j = 35; j <= 40; j += 5) {
+			printf("# back-to-back stream, glitch filter %u %%, +-%d %% jitter, clock -4/0/+4 %%: errors (uniform, tail)",
+			       pcts[g], j);
+			for (c = -4; c <= 4; c += 4) {
+				for (m = JITTER_UNIFORM; m <= JITTER_TAIL;
+				     m++) {
+					r = sweep_point_at(&traffics[3],
+							   SWEEP_BAUD, pcts[g],
+							   m, c, j, 11 + c);
+					printf(" %zu", r.all);
+					/* Up to 1 - 2 * 0.35 - 0.04 = 26 %. */
+					check("glitch filter", &traffics[3], c,
+					      j, r.all,
+					      pcts[g] <= 15 ? 40 : 35);
+				}
+			}
+			printf("\n");
+		}
+	}
+	wave_free(&w);
+	rx_free(&rx);
+}
+
 const struct test sweep_tests[] = {
 	{ "sweep_isolated_uniform", test_isolated_uniform },
 	{ "sweep_isolated_tail", test_isolated_tail },
@@ -213,5 +283,7 @@ const struct test sweep_tests[] = {
 	{ "sweep_bursts_60_600_tail", test_long_tail },
 	{ "sweep_stream_uniform", test_stream_uniform },
 	{ "sweep_stream_tail", test_stream_tail },
+	{ "sweep_stream_other_bauds", test_stream_bauds },
+	{ "sweep_stream_glitch_filter", test_stream_glitch_filter },
 	TEST_END
 };
