@@ -48,7 +48,8 @@ enum nmea_drop {
  * struct nmea_framer_config - settings
  * @max_len: longest accepted sentence, counted from '$'/'!' up to and
  *	including the checksum digits, without CRLF;
- *	NMEA_MAX_LEN_MIN..NMEA_MAX_LEN_LIMIT
+ *	NMEA_MAX_LEN_MIN..NMEA_MAX_LEN_LIMIT (0: NMEA_MAX_LEN_DEFAULT; other
+ *	values are clamped to the range)
  * @allow_no_checksum: accept sentences that end without "*hh"
  */
 struct nmea_framer_config {

@@ -20,10 +20,13 @@ typedef void (*uart_dec_emit_t)(void *ctx, u8 byte, u64 start_ns);
 
 /**
  * struct uart_dec_config - settings of one decoder
- * @baud: bit rate, 50..1000000
+ * @baud: bit rate, 50..1000000 (clamped to that range)
  * @invert: the line idles low (an inverting level shifter in front of it)
  * @glitch_pct: pulses shorter than this percentage of a bit time are noise:
- *	they are ignored and counted (0 disables the filter)
+ *	they are ignored and counted (0 disables the filter, at most 50).
+ *	Jitter makes real pulses look shorter too: a one-bit pulse can look
+ *	1 - 2 * jitter - clock error bit long, so for +-40 % jitter keep the
+ *	filter under 16 %.
  */
 struct uart_dec_config {
 	u32 baud;

@@ -142,9 +142,11 @@ int sim_send(const void *buf, size_t len)
 
 int sim_wait_idle(int timeout_ms)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = now_ms() + timeout_ms, pending;
 
-	while (read_num(SIM_DIR "/pending") != 0) {
+	while ((pending = read_num(SIM_DIR "/pending")) != 0) {
+		if (pending < 0)
+			return -ENOENT;
 		if (now_ms() > end)
 			return -ETIMEDOUT;
 		usleep(2000);

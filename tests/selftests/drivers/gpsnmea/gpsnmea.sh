@@ -24,14 +24,17 @@ if ! insmod "$ko_dir/gpsnmea_sim.ko"; then
 fi
 
 for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
-	echo "# bottom half: $mode, $(uname -r), ${GPSNMEA_BAUD:-9600} baud"
-	export GPSNMEA_PARAMS="bh=$mode"
-	if ! insmod "$GPSNMEA_KO" gpio_chip=gpsnmea-sim bh="$mode" 2>/dev/null; then
+	# "default": no bh= parameter, the driver chooses.
+	bh_param=
+	[ "$mode" = default ] || bh_param="bh=$mode"
+	export GPSNMEA_PARAMS="$bh_param"
+	if ! insmod "$GPSNMEA_KO" gpio_chip=gpsnmea-sim $bh_param 2>/dev/null; then
 		# Kept out of the run: this kernel lacks the mechanism.
 		# gpsnmea_test's bh_param_refused checks the refusal itself.
 		echo "# bh=$mode refused by $(uname -r): skipped"
 		continue
 	fi
+	echo "# bottom half: $(cat /sys/bus/platform/devices/gpsnmea/bh)${bh_param:+ ($bh_param)}, $(uname -r), ${GPSNMEA_BAUD:-9600} baud"
 	rmmod gpsnmea
 	for prog in ${GPSNMEA_PROGS:-gpsnmea_test}; do
 		# shellcheck disable=SC2086 # options are words

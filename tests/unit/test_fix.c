@@ -1,0 +1,958 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NMEA fix (src/nmea_fix.c): conversions and rules on made-up sentences,
+ * the formatter, robustness, and every corpus log against gpsd's own
+ * reading of it (the TPV reports in the log's .chk file).
+ */
+#include <stdlib.h>
+
+#include <gpsnmea/nmea_fix.h>
+
+#include "corpus.h"
+#include "test.h"
+
+#ifndef CORPUS_DIR
+#define CORPUS_DIR "../shared/corpus/gpsd"
+#endif
+
+/* "$" @body "*hh\r\n" with the right checksum; returns its length. */
+static u32 mk(char *buf, size_t size, const char *body)
+{
+	u8 sum = 0;
+	const char *p;
+
+	for (p = body; *p; p++)
+		sum ^= (u8)*p;
+	return (u32)snprintf(buf, size, "$%s*%02X\r\n", body, sum);
+}
+
+static u64 clock_ns;
+
+/* Feed one made-up sentence; the clock advances 1 ms per sentence. */
+static bool feed(struct nmea_fix *fix, const char *body)
+{
+	char buf[300];
+	u32 n = mk(buf, sizeof(buf), body);
+
+	clock_ns += 1000000;
+	return nmea_fix_update(fix, buf, n, clock_ns);
+}
+
+/* Feed a whole sentence string. */
+static bool raw(struct nmea_fix *fix, const char *s, u64 now_ns)
+{
+	return nmea_fix_update(fix, s, (u32)strlen(s), now_ns);
+}
+
+static bool have(const struct nmea_fix *fix, u32 bits)
+{
+	return (fix->valid & bits) == bits;
+}
+
+/* Latitude of "$GPGGA,...,<lat>,<hemi>,...": 1e-7 degrees, or -999. */
+static long long lat_of(const char *lat, const char *hemi)
+{
+	struct nmea_fix fix = { 0 };
+	char body[200];
+
+	snprintf(body, sizeof(body),
+		 "GPGGA,120000,%s,%s,00000.000,E,1,05,1.0,10.0,M,0.0,M,,",
+		 lat, hemi);
+	feed(&fix, body);
+	return have(&fix, NMEA_FIX_HAVE_POS) ? fix.lat_e7 : -999;
+}
+
+static long long lon_of(const char *lon, const char *hemi)
+{
+	struct nmea_fix fix = { 0 };
+	char body[200];
+
+	snprintf(body, sizeof(body),
+		 "GPGGA,120000,0000.000,N,%s,%s,1,05,1.0,10.0,M,0.0,M,,",
+		 lon, hemi);
+	feed(&fix, body);
+	return have(&fix, NMEA_FIX_HAVE_POS) ? fix.lon_e7 : -999;
+}
+
+static void test_latlon(void)
+{
+	/* Whole minutes, and the 1/60 that never ends. */
+	CHECK_EQ(lat_of("4404.14066", "N"), 440690110);
+	CHECK_EQ(lat_of("4404.14066", "S"), -440690110);
+	CHECK_EQ(lat_of("3747.0873", "S"), -377847883);	/* .88333.. */
+	CHECK_EQ(lat_of("3747.0875", "S"), -377847917);	/* .91666.. */
+	CHECK_EQ(lat_of("0000.00", "N"), 0);
+	CHECK_EQ(lat_of("9000.00", "N"), 900000000);
+	CHECK_EQ(lat_of("0030", "N"), 5000000);		/* no decimals */
+	CHECK_EQ(lat_of("030.5", "N"), 5083333);	/* leading 0 cut */
+	/* Ties (0.5e-7 degree = 3e-6 minute) round away from zero. */
+	CHECK_EQ(lat_of("0000.000003", "N"), 1);
+	CHECK_EQ(lat_of("0000.000003", "S"), -1);
+	CHECK_EQ(lat_of("0000.0000029999999999", "N"), 0);
+	CHECK_EQ(lat_of("0000.000009", "N"), 2);	/* 1.5e-7 */
+	CHECK_EQ(lat_of("0000.0000089999", "N"), 1);
+	CHECK_EQ(lat_of("0000.00000300000000000001", "N"), 1);
+	/* 8 decimals, as in nmea-fuzzy-cases.log. */
+	CHECK_EQ(lat_of("4134.49821229", "N"), 415749702);
+	CHECK_EQ(lon_of("09345.03351845", "W"), -937505586);
+	/* Rounding up into the next degree, and the limits. */
+	CHECK_EQ(lat_of("8959.999999", "N"), 900000000);
+	CHECK_EQ(lat_of("8959.9999969", "N"), 899999999);
+	CHECK_EQ(lon_of("17959.99999999", "E"), 1800000000);
+	CHECK_EQ(lon_of("18000.0000", "W"), -1800000000);
+	CHECK_EQ(lon_of("18000.0001", "W"), -999);
+	CHECK_EQ(lat_of("9000.0001", "N"), -999);
+	CHECK_EQ(lat_of("9100.0", "N"), -999);
+	/* Malformed: minutes >= 60, junk, missing parts. */
+	CHECK_EQ(lat_of("4460.00", "N"), -999);
+	CHECK_EQ(lat_of("44.5", "N"), 7500000);		/* 0 deg 44.5' */
+	CHECK_EQ(lat_of("4.5", "N"), -999);
+	CHECK_EQ(lat_of("4404.1x", "N"), -999);
+	CHECK_EQ(lat_of("4404..1", "N"), -999);
+	CHECK_EQ(lat_of("-4404.1", "N"), -999);
+	CHECK_EQ(lat_of("", "N"), -999);
+	CHECK_EQ(lat_of("4404.1", ""), -999);
+	CHECK_EQ(lat_of("4404.1", "E"), -999);
+	CHECK_EQ(lat_of("4404.1", "NN"), -999);
+	CHECK_EQ(lat_of("04404.1", "N"), -999);		/* 5 digits */
+	CHECK_EQ(lon_of("12118.8556", "W"), -1213142600);
+	CHECK_EQ(lon_of("12118.8556", "S"), -999);
+}
+
+static void test_time_date(void)
+{
+	static const struct {
+		const char *time;
+		long long ms;		/* -1: invalid */
+	} times[] = {
+		{ "235959", 59000 }, { "235959.9", 59900 },
+		{ "235959.12", 59120 }, { "235959.123", 59123 },
+		{ "235959.1239", 59123 }, { "000000.", 0 },
+		{ "123060.5", 60500 },		/* leap second */
+		{ "240000", -1 }, { "126000", -1 }, { "123061", -1 },
+		{ "12345", -1 }, { "1234567", -1 }, { "123456.x", -1 },
+		{ "", -1 },
+	};
+	static const struct {
+		const char *date;
+		int year;		/* 0: invalid */
+	} dates[] = {
+		{ "010100", 2000 }, { "311279", 2079 }, { "010180", 1980 },
+		{ "311299", 1999 }, { "290224", 2024 }, { "290223", 0 },
+		{ "290200", 2000 }, { "310415", 0 }, { "001015", 0 },
+		{ "011315", 0 }, { "01011", 0 }, { "", 0 },
+	};
+	struct nmea_fix fix;
+	char body[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		memset(&fix, 0, sizeof(fix));
+		snprintf(body, sizeof(body), "GPGGA,%s,,,,,0,00,,,M,,M,,",
+			 times[i].time);
+		feed(&fix, body);
+		if (times[i].ms < 0) {
+			CHECK(!have(&fix, NMEA_FIX_HAVE_TIME));
+			continue;
+		}
+		CHECK(have(&fix, NMEA_FIX_HAVE_TIME));
+		CHECK_EQ(fix.sec_ms, times[i].ms);
+	}
+	CHECK_EQ(fix.hour, 0);
+	feed(&fix, "GPGGA,123456.7,,,,,0,00,,,M,,M,,");
+	CHECK_EQ(fix.hour, 12);
+	CHECK_EQ(fix.min, 34);
+	CHECK_EQ(fix.sec_ms, 56700);
+
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		memset(&fix, 0, sizeof(fix));
+		snprintf(body, sizeof(body), "GPRMC,120000,V,,,,,,,%s,,,N",
+			 dates[i].date);
+		feed(&fix, body);
+		CHECK(have(&fix, NMEA_FIX_HAVE_TIME));
+		if (!dates[i].year) {
+			CHECK(!have(&fix, NMEA_FIX_HAVE_DATE));
+			continue;
+		}
+		CHECK(have(&fix, NMEA_FIX_HAVE_DATE));
+		CHECK_EQ(fix.year, dates[i].year);
+		CHECK_EQ(fix.day, (dates[i].date[0] - '0') * 10 +
+				  dates[i].date[1] - '0');
+		CHECK_EQ(fix.month, (dates[i].date[2] - '0') * 10 +
+				    dates[i].date[3] - '0');
+	}
+
+	/* Midnight passes between an RMC and the next GGA. */
+	memset(&fix, 0, sizeof(fix));
+	feed(&fix, "GPRMC,235959.5,A,4404.1,N,12118.8,W,0.0,,311214,,,A");
+	feed(&fix, "GPGGA,000000.5,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	CHECK_EQ(fix.year, 2015);
+	CHECK_EQ(fix.month, 1);
+	CHECK_EQ(fix.day, 1);
+	CHECK_EQ(fix.sec_ms, 500);
+	/* A small step back is not a new day (nor is the same time). */
+	feed(&fix, "GPGGA,000000.4,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	feed(&fix, "GPGGA,000000.4,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	CHECK_EQ(fix.day, 1);
+	feed(&fix, "GPRMC,235959,A,4404.1,N,12118.8,W,0.0,,280224,,,A");
+	feed(&fix, "GPGGA,000001,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	CHECK_EQ(fix.month, 2);
+	CHECK_EQ(fix.day, 29);
+	feed(&fix, "GPRMC,235959,A,4404.1,N,12118.8,W,0.0,,280223,,,A");
+	feed(&fix, "GPGGA,000001,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	CHECK_EQ(fix.month, 3);
+	CHECK_EQ(fix.day, 1);
+	/* The RMC's own date is taken as it is, even after a wrap. */
+	feed(&fix, "GPRMC,000002,A,4404.1,N,12118.8,W,0.0,,010323,,,A");
+	CHECK_EQ(fix.day, 1);
+	/* Without a date, there is nothing to move on. */
+	memset(&fix, 0, sizeof(fix));
+	feed(&fix, "GPGGA,235959,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	feed(&fix, "GPGGA,000000,4404.1,N,12118.8,W,1,05,1.0,10.0,M,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_DATE));
+}
+
+#define POSBITS (NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_ALT)
+#define MOTION (NMEA_FIX_HAVE_SPEED | NMEA_FIX_HAVE_COURSE)
+
+static void test_rules(void)
+{
+	struct nmea_fix fix = { 0 };
+	struct nmea_fix keep;
+
+	/* GGA with a fix and altitude: 3D, everything known. */
+	CHECK(feed(&fix, "GNGGA,171926.00,4404.14063,N,12118.85478,W,1,12,"
+			 "0.91,1147.2,M,-21.3,M,,"));
+	CHECK(have(&fix, POSBITS | NMEA_FIX_HAVE_TIME | NMEA_FIX_HAVE_SATS |
+			 NMEA_FIX_HAVE_HDOP | NMEA_FIX_HAVE_QUALITY |
+			 NMEA_FIX_HAVE_MODE));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_DATE));
+	CHECK_EQ(fix.lat_e7, 440690105);
+	CHECK_EQ(fix.lon_e7, -1213142463);
+	CHECK_EQ(fix.alt_mm, 1147200);
+	CHECK_EQ(fix.sats_used, 12);
+	CHECK_EQ(fix.hdop_c, 91);
+	CHECK_EQ(fix.quality, 1);
+	CHECK_EQ(fix.mode, 3);
+	CHECK(!strcmp(fix.talker, "GN"));
+	CHECK_EQ(fix.updated_ns, clock_ns);
+
+	/* RMC: speed in knots, course, date; keeps the altitude: 3D. */
+	CHECK(feed(&fix, "GNRMC,171926.00,A,4404.14063,N,12118.85478,W,"
+			 "0.117,77.52,180315,,,A"));
+	CHECK(have(&fix, MOTION | NMEA_FIX_HAVE_DATE | POSBITS));
+	CHECK_EQ(fix.speed_mmps, 60);		/* 60.19 mm/s */
+	CHECK_EQ(fix.course_cdeg, 7752);
+	CHECK_EQ(fix.year, 2015);
+	CHECK_EQ(fix.mode, 3);
+
+	/* The same sentence again changes nothing but the time stamp. */
+	CHECK(!feed(&fix, "GNRMC,171926.00,A,4404.14063,N,12118.85478,W,"
+			  "0.117,77.52,180315,,,A"));
+	CHECK_EQ(fix.updated_ns, clock_ns);
+	/* Another talker is a change (of talker). */
+	CHECK(feed(&fix, "GPRMC,171926.00,A,4404.14063,N,12118.85478,W,"
+			 "0.117,77.52,180315,,,A"));
+
+	/* Speed conversion: 1 knot = 514.444 mm/s, rounded. */
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,1,,180315,,,A");
+	CHECK_EQ(fix.speed_mmps, 514);
+	CHECK(!have(&fix, NMEA_FIX_HAVE_COURSE));	/* empty course */
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,0.001,0,180315,,,A");
+	CHECK_EQ(fix.speed_mmps, 1);			/* 0.514 */
+	CHECK_EQ(fix.course_cdeg, 0);
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,0.000972,359.995,"
+		   "180315,,,A");
+	CHECK_EQ(fix.speed_mmps, 1);			/* 0.50004 */
+	CHECK_EQ(fix.course_cdeg, 36000);
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,999999999.9,360.01,"
+		   "180315,,,A");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SPEED));	/* > 4e9 mm/s */
+	CHECK(!have(&fix, NMEA_FIX_HAVE_COURSE));
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,8348748.5,0,180315");
+	CHECK_EQ(fix.speed_mmps, 4294967284U);
+	feed(&fix, "GPRMC,171926.00,A,4404.1,N,12118.8,W,8348749,0,180315");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SPEED));
+
+	/* Empty fields: unknown; fields not carried: kept. */
+	memset(&fix, 0, sizeof(fix));
+	feed(&fix, "GPGGA,120000,4404.1,N,12118.8,W,2,08,0.9,545.4,M,,M,,");
+	feed(&fix, "GPRMC,120000,A,4404.1,N,12118.8,W,,,,,,A");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SPEED));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_COURSE));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_DATE));
+	CHECK(have(&fix, POSBITS | NMEA_FIX_HAVE_SATS | NMEA_FIX_HAVE_HDOP));
+	CHECK_EQ(fix.quality, 2);
+	feed(&fix, "GPGGA,120001,4404.1,N,12118.8,W,2,,,,M,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SATS));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_HDOP));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_ALT));
+	CHECK(have(&fix, NMEA_FIX_HAVE_POS));
+	CHECK_EQ(fix.mode, 2);			/* no altitude: 2D */
+	/* Altitude in a unit other than metres is not taken. */
+	feed(&fix, "GPGGA,120001,4404.1,N,12118.8,W,2,08,0.9,545.4,F,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_ALT));
+	feed(&fix, "GPGGA,120001,4404.1,N,12118.8,W,2,08,0.9,-12.3456,M,,M,,");
+	CHECK_EQ(fix.alt_mm, -12346);
+	feed(&fix, "GPGGA,120001,4404.1,N,12118.8,W,2,08,99.99,-0.0004,,,,,");
+	CHECK_EQ(fix.alt_mm, 0);
+	CHECK(have(&fix, NMEA_FIX_HAVE_ALT));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_HDOP));	/* 99.99: unknown */
+	/* A sentence cut short: the missing fields are empty ones. */
+	feed(&fix, "GPGGA,120002,4404.1,N,12118.8,W,1");
+	CHECK(have(&fix, NMEA_FIX_HAVE_POS));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_ALT | NMEA_FIX_HAVE_SATS));
+
+	/* RMC V: no position, speed or course; mode 1; time still read. */
+	memset(&fix, 0, sizeof(fix));
+	feed(&fix, "GPGGA,120000,4404.1,N,12118.8,W,1,08,0.9,545.4,M,,M,,");
+	feed(&fix, "GPRMC,120000,A,4404.1,N,12118.8,W,1.0,10.0,010203,,,A");
+	CHECK(have(&fix, MOTION | POSBITS));
+	CHECK(feed(&fix, "GPRMC,120001,V,4404.1,N,12118.8,W,1.0,10.0,010203,,,"
+			 "N"));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SPEED));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_COURSE));
+	CHECK(have(&fix, NMEA_FIX_HAVE_ALT));	/* RMC has none */
+	CHECK_EQ(fix.mode, NMEA_FIX_MODE_NONE);
+	CHECK_EQ(fix.sec_ms, 1000);
+	/* RMC A with FAA mode N is not valid either. */
+	feed(&fix, "GPRMC,120002,A,4404.1,N,12118.8,W,1.0,10.0,010203,,,N");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS));
+	/* RMC A without position: no fix. */
+	feed(&fix, "GPRMC,120002,A,,,,,1.0,10.0,010203,,,A");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_SPEED));
+	CHECK_EQ(fix.mode, 1);
+	/* RMC with status D (differential) is valid. */
+	feed(&fix, "GPRMC,120002,D,4404.1,N,12118.8,W,1.0,10.0,010203");
+	CHECK(have(&fix, NMEA_FIX_HAVE_POS | MOTION));
+	CHECK_EQ(fix.mode, 3);
+
+	/* GGA quality 0: no position, no altitude, mode 1. */
+	CHECK(feed(&fix, "GPGGA,120003,4404.1,N,12118.8,W,0,03,9.9,545.4,M,,M,"
+			 ","));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_ALT));
+	CHECK(have(&fix, NMEA_FIX_HAVE_SATS | NMEA_FIX_HAVE_HDOP));
+	CHECK_EQ(fix.quality, 0);
+	CHECK_EQ(fix.mode, 1);
+	/* RMC A after it, without altitude: 2D. */
+	feed(&fix, "GPRMC,120004,A,4404.1,N,12118.8,W,1.0,10.0,010203,,,A");
+	CHECK_EQ(fix.mode, 2);
+	/* Empty quality: unknown, and no fix. */
+	feed(&fix, "GPGGA,120005,4404.1,N,12118.8,W,,08,0.9,545.4,M,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_QUALITY | NMEA_FIX_HAVE_POS));
+	CHECK_EQ(fix.mode, 1);
+
+	/* GNS: mode letters per constellation, 'N' = none. */
+	memset(&fix, 0, sizeof(fix));
+	feed(&fix, "GNGNS,053232.438,3114.8789,N,12135.2442,E,ANNA,07,1.2,"
+		   "153.8,8.3,,0000");
+	CHECK(have(&fix, POSBITS | NMEA_FIX_HAVE_SATS | NMEA_FIX_HAVE_HDOP));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_QUALITY));
+	CHECK_EQ(fix.lat_e7, 312479817);
+	CHECK_EQ(fix.lon_e7, 1215874033);
+	CHECK_EQ(fix.alt_mm, 153800);
+	CHECK_EQ(fix.mode, 3);
+	feed(&fix, "GNGNS,053233.438,,,,,NNNN,00,,,0.0,,0000");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_ALT));
+	CHECK(!have(&fix, NMEA_FIX_HAVE_HDOP));
+	CHECK_EQ(fix.sats_used, 0);
+	CHECK_EQ(fix.mode, 1);
+	/* NMEA 4.1 navigational status V: not valid. */
+	feed(&fix, "GNGNS,053234.438,3114.8789,N,12135.2442,E,AA,07,1.2,"
+		   "153.8,8.3,,,V");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS));
+	feed(&fix, "GNGNS,053234.438,3114.8789,N,12135.2442,E,AA,07,1.2,"
+		   "153.8,8.3,,,S");
+	CHECK(have(&fix, NMEA_FIX_HAVE_POS));
+
+	/* GSA: its mode wins over the derived one, unless it says 1. */
+	memset(&fix, 0, sizeof(fix));
+	CHECK(feed(&fix, "GPGSA,A,2,01,02,03,,,,,,,,,,2.0,1.0,1.7"));
+	CHECK_EQ(fix.mode, 2);
+	CHECK(!strcmp(fix.talker, "GP"));
+	feed(&fix, "GPGGA,120000,4404.1,N,12118.8,W,1,08,0.9,545.4,M,,M,,");
+	CHECK_EQ(fix.mode, 2);			/* GSA said 2D */
+	feed(&fix, "GPGSA,A,3,01,02,03,04,,,,,,,,,2.0,1.0,1.7");
+	CHECK_EQ(fix.mode, 3);
+	feed(&fix, "GPRMC,120001,V,,,,,,,010203,,,N");
+	CHECK_EQ(fix.mode, 1);			/* no fix beats GSA */
+	feed(&fix, "GPGSA,A,1,,,,,,,,,,,,,,,");
+	CHECK_EQ(fix.mode, 1);
+	feed(&fix, "GPRMC,120002,A,4404.1,N,12118.8,W,1.0,10.0,010203,,,A");
+	CHECK_EQ(fix.mode, 2);			/* derived: no altitude */
+	/* A GSA without a mode is not used at all. */
+	memcpy(&keep, &fix, sizeof(fix));
+	CHECK(!feed(&fix, "GPGSA,A,,,,,,,,,,,,,,,,"));
+	CHECK(!feed(&fix, "GPGSA,A,4,,,,,,,,,,,,,,,"));
+	CHECK(!memcmp(&keep, &fix, sizeof(fix)));
+
+	/* Ignored: other sentences, proprietary ones, bad addresses. */
+	CHECK(!feed(&fix, "GPGSV,1,1,01,05,00,000,27"));
+	CHECK(!feed(&fix, "GPGLL,4404.2,N,12118.8,W,120003,A,A"));
+	CHECK(!feed(&fix, "PGRMC,120003,A,4404.2,N,12118.8,W,1.0,10.0,"));
+	CHECK(!feed(&fix, "gpRMC,120003,A,4404.2,N,12118.8,W,1.0,10.0,"));
+	CHECK(!feed(&fix, "GPRMCX,120003,A,4404.2,N,12118.8,W,1.0,10.0,"));
+	CHECK(!feed(&fix, "GPRM"));
+	CHECK(!raw(&fix, "!AIVDM,1,1,,A,1*00\r\n", 0));
+	CHECK(!memcmp(&keep, &fix, sizeof(fix)));
+	/* Any talker is fine. */
+	CHECK(feed(&fix, "BDRMC,120003,A,4404.2,N,12118.8,W,1.0,10.0,,,,A"));
+	CHECK(!strcmp(fix.talker, "BD"));
+	/* No checksum (allowed by the framer's allow_no_checksum). */
+	CHECK(raw(&fix, "$GARMC,120004,A,4404.3,N,12118.8,W,1,"
+			      "10,010203\r\n", 7));
+	CHECK(!strcmp(fix.talker, "GA"));
+	CHECK_EQ(fix.updated_ns, 7);
+	CHECK_EQ(fix.sec_ms, 4000);
+	CHECK_EQ(fix.lat_e7, 440716667);
+}
+
+static void test_sats(void)
+{
+	struct nmea_fix fix = { 0 };
+
+	/* SiRFstarV: one GGA per constellation and epoch, summed. */
+	feed(&fix, "GPGGA,020935.000,4404.1351,N,12118.8556,W,1,08,0.9,"
+		   "1123.9,M,-19.6,M,,0000");
+	CHECK_EQ(fix.sats_used, 8);
+	feed(&fix, "GLGGA,020935.000,4404.1351,N,12118.8556,W,1,02,0.9,"
+		   "1123.9,M,-19.6,M,,0000");
+	CHECK_EQ(fix.sats_used, 10);
+	/* The same constellation again replaces (a repeated sentence). */
+	feed(&fix, "GLGGA,020935.000,4404.1351,N,12118.8556,W,1,02,0.9,"
+		   "1123.9,M,-19.6,M,,0000");
+	CHECK_EQ(fix.sats_used, 2);
+	/* The next epoch starts over. */
+	feed(&fix, "GPGGA,020936.000,4404.1351,N,12118.8556,W,1,09,0.9,"
+		   "1123.9,M,-19.6,M,,0000");
+	CHECK_EQ(fix.sats_used, 9);
+	/* A combined count (GN) replaces. */
+	feed(&fix, "GNGNS,020936.000,4404.1351,N,12118.8556,W,AA,11,0.9,"
+		   "1123.9,-19.6,,");
+	CHECK_EQ(fix.sats_used, 11);
+	feed(&fix, "GAGGA,020936.000,4404.1351,N,12118.8556,W,1,03,0.9,"
+		   "1123.9,M,-19.6,M,,0000");
+	CHECK_EQ(fix.sats_used, 3);
+	/* Without a time there is no epoch to sum in. */
+	feed(&fix, "GPGGA,,4404.1351,N,12118.8556,W,1,04,0.9,,M,,M,,");
+	feed(&fix, "GLGGA,,4404.1351,N,12118.8556,W,1,05,0.9,,M,,M,,");
+	CHECK_EQ(fix.sats_used, 5);
+	/* Clamped, and malformed counts are unknown. */
+	feed(&fix, "GPGGA,020937.000,,,,,0,200,,,M,,M,,");
+	feed(&fix, "GLGGA,020937.000,,,,,0,200,,,M,,M,,");
+	CHECK_EQ(fix.sats_used, 255);
+	feed(&fix, "GLGGA,020937.000,,,,,0,256,,,M,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SATS));
+	feed(&fix, "GLGGA,020937.000,,,,,0,1a,,,M,,M,,");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_SATS));
+}
+
+static void test_format(void)
+{
+	static const char full[] =
+		"2015-03-18T17:19:47.000Z lat 44.0689850 lon -121.3142282 "
+		"alt 1139.600 m fix 3D q1 sats 12 hdop 1.05 speed 0.030 m/s "
+		"course 0.00 age_ms 123\n";
+	static const char empty[] =
+		"- lat - lon - alt - m fix - q- sats - hdop - speed - m/s "
+		"course - age_ms -\n";
+	struct nmea_fix fix = { 0 };
+	char buf[NMEA_FIX_FORMAT_MAX];
+	char small[16];
+	int n;
+
+	n = nmea_fix_format(&fix, buf, sizeof(buf), 0);
+	CHECK(!strcmp(buf, empty));
+	CHECK_EQ(n, strlen(empty));
+
+	raw(&fix, "$GNRMC,171947.00,A,4404.13910,N,12118.85369,W,"
+			"0.058,0.00,180315,,,A*00\r\n", 1000000000);
+	raw(&fix, "$GNGGA,171947.00,4404.13910,N,12118.85369,W,1,12,"
+			"1.05,1139.6,M,-21.3,M,,*00\r\n", 1000000000);
+	n = nmea_fix_format(&fix, buf, sizeof(buf), 1123999999);
+	CHECK(!strcmp(buf, full));
+	if (strcmp(buf, full))
+		printf("# got %s", buf);
+	CHECK_EQ(n, strlen(full));
+
+	/* Cut short like scnprintf(): NUL-terminated, length written. */
+	n = nmea_fix_format(&fix, small, sizeof(small), 1123999999);
+	CHECK_EQ(n, sizeof(small) - 1);
+	CHECK(!memcmp(small, full, sizeof(small) - 1) && !small[15]);
+	n = nmea_fix_format(&fix, small, 1, 0);
+	CHECK(n == 0 && !small[0]);
+	CHECK_EQ(nmea_fix_format(&fix, NULL, 0, 0), 0);
+
+	/* Small negative values, time without date, 2D, no quality. */
+	memset(&fix, 0, sizeof(fix));
+	raw(&fix, "$GPGNS,000102.5,0000.0060,S,00000.0006,W,A,03,"
+			"12.5,-0.5,,,*00\r\n", 5);
+	raw(&fix, "$GPGSA,A,2,,,,,,,,,,,,,,,*00\r\n", 5);
+	n = nmea_fix_format(&fix, buf, sizeof(buf), 0);
+	CHECK(!strcmp(buf, "T00:01:02.500Z lat -0.0001000 lon -0.0000100 "
+		      "alt -0.500 m fix 2D q- sats 3 hdop 12.50 speed - m/s "
+		      "course - age_ms 0\n"));
+	/* Extreme values fit NMEA_FIX_FORMAT_MAX. */
+	memset(&fix, 0xff, sizeof(fix));
+	fix.lat_e7 = -900000000;
+	fix.lon_e7 = -1800000000;
+	fix.alt_mm = -2147483647 - 1;
+	fix.year = 65535;
+	n = nmea_fix_format(&fix, buf, sizeof(buf), 0);
+	CHECK(n > 0 && n < NMEA_FIX_FORMAT_MAX - 1);
+	CHECK(buf[n - 1] == '\n');
+}
+
+/* Every prefix of every corpus sentence, in an exact-size buffer. */
+static void test_robust(void)
+{
+	struct corpus_log *logs;
+	struct nmea_fix fix = { 0 };
+	size_t n, i, len;
+	const char *p, *e;
+	char *copy;
+	u32 k;
+
+	n = corpus_load(&logs);
+	REQUIRE(n > 0);
+	for (i = 0; i < n; i++) {
+		for (p = logs[i].expect; *p; p = e + 2) {
+			e = strstr(p, "\r\n");
+			REQUIRE(e);
+			len = e + 2 - p;
+			for (k = 0; k <= len; k++) {
+				copy = malloc(k ? k : 1);
+				REQUIRE(copy);
+				memcpy(copy, p, k);
+				nmea_fix_update(&fix, copy, k, k);
+				free(copy);
+			}
+		}
+	}
+	corpus_free(logs, n);
+	/* Long and weird input. */
+	copy = malloc(4000);
+	REQUIRE(copy);
+	memset(copy, ',', 4000);
+	memcpy(copy, "$GPGGA,", 7);
+	nmea_fix_update(&fix, copy, 4000, 0);
+	nmea_fix_update(&fix, copy, 1000, 0);
+	memset(copy + 7, '9', 3993);
+	nmea_fix_update(&fix, copy, 1000, 0);
+	free(copy);
+	CHECK(!feed(&fix, "GPRMC"));
+	feed(&fix, "GPRMC,999999999999999999999,A,99999999999999.99999,N,"
+		   "99999999.999,E,999999999999999.9,99999999999999999,99");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_TIME));
+	feed(&fix, "GPGGA,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,"
+		   "20,21,22,23,24,25");
+	CHECK(!have(&fix, NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_TIME));
+}
+
+/*
+ * gpsd's reading of the corpus.
+ *
+ * Each .chk file is the log with gpsd's JSON reports after the sentences
+ * that made them. A TPV report sums up a window: the sentences since the
+ * previous TPV. A TPV is compared when its window holds at least one RMC,
+ * GGA or GNS, and only in what those sentences of the window carry:
+ *
+ * - lat/lon: when the last RMC/GGA/GNS of the window says "fix" (RMC A,
+ *   GGA quality > 0, GNS mode not all N) gpsd's lat/lon must be there and
+ *   agree within 0.51e-7 degree (gpsd prints 1e-9: that is our correct
+ *   rounding plus gpsd's); when it says "no fix", we must not have one.
+ * - time: when gpsd prints one and a sentence of the window carried a
+ *   time, to the millisecond. The date may differ by exactly 1024 weeks:
+ *   gpsd "corrects" dates it thinks are from a GPS week rollover
+ *   (neo-m8n.log, from 2015, comes out as 2034).
+ * - altMSL: when a GGA/GNS of the window had a fix and an altitude,
+ *   within 1 mm. (A TPV after RMC carries the altitude of an earlier GGA:
+ *   not compared, RMC does not carry one.)
+ * - speed and track: when an RMC with a fix carried them, within 1 mm/s
+ *   and 0.01 degree; gpsd must not print a track when the RMC had none.
+ * - mode: see mode_comparable().
+ */
+struct window {
+	int sentences;		/* RMC/GGA/GNS in the window */
+	int pos;		/* last one's fix: 1 yes, 0 no, -1 none */
+	bool time, alt, speed, track;
+	char last[8];		/* type of the last one, e.g. "GGA" */
+};
+
+/* Field @i of a sentence (0: the address), into @out. */
+static void field(const char *s, int i, char *out, size_t size)
+{
+	const char *p = s + 1;
+	size_t n = 0;
+
+	while (i && *p && *p != '*') {
+		if (*p++ == ',')
+			i--;
+	}
+	if (!i)
+		while (p[n] && p[n] != ',' && p[n] != '*' && n + 1 < size)
+			n++;
+	memcpy(out, p, i ? 0 : n);
+	out[i ? 0 : n] = '\0';
+}
+
+/* What one sentence carries, by reading its fields independently. */
+static void window_add(struct window *w, const char *s)
+{
+	char type[8], f[32];
+	bool fix = false;
+	int i;
+
+	field(s, 0, type, sizeof(type));
+	if (strlen(type) != 5 || type[0] == 'P')
+		return;
+	if (strcmp(type + 2, "RMC") && strcmp(type + 2, "GGA") &&
+	    strcmp(type + 2, "GNS"))
+		return;
+	w->sentences++;
+	strcpy(w->last, type + 2);
+	field(s, 1, f, sizeof(f));
+	if (*f)
+		w->time = true;
+	if (!strcmp(type + 2, "RMC")) {
+		field(s, 2, f, sizeof(f));
+		fix = !strcmp(f, "A") || !strcmp(f, "D");
+		field(s, 7, f, sizeof(f));
+		w->speed |= fix && *f;
+		field(s, 8, f, sizeof(f));
+		w->track |= fix && *f;
+		w->pos = fix;
+		return;
+	}
+	if (!strcmp(type + 2, "GGA")) {
+		field(s, 6, f, sizeof(f));
+		fix = *f && strcmp(f, "0");
+	} else {
+		field(s, 6, f, sizeof(f));
+		for (i = 0; f[i]; i++)
+			fix |= f[i] != 'N';
+	}
+	field(s, 9, f, sizeof(f));
+	w->alt |= fix && *f;
+	w->pos = fix;
+}
+
+/* Value of "key" in a one-line JSON object, or NULL. */
+static const char *json_val(const char *obj, const char *key)
+{
+	char pat[40];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(obj, pat);
+	return p ? p + strlen(pat) : NULL;
+}
+
+/* A JSON number as an integer of 1e-9 units, parsed exactly. */
+static bool json_e9(const char *obj, const char *key, long long *out)
+{
+	const char *p = json_val(obj, key);
+	long long v = 0;
+	bool neg = false;
+	int dec = -1;
+
+	if (!p)
+		return false;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
+		if (*p == '.') {
+			dec = 0;
+			continue;
+		}
+		if (dec >= 9)
+			continue;
+		v = v * 10 + (*p - '0');
+		if (dec >= 0)
+			dec++;
+	}
+	for (dec = dec < 0 ? 0 : dec; dec < 9; dec++)
+		v *= 10;
+	*out = neg ? -v : v;
+	return true;
+}
+
+static long long days_from_civil(long long y, unsigned int m, unsigned int d)
+{
+	long long era;
+	unsigned int yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned int)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+struct log_stats {
+	unsigned int tpv, compared, pos, nopos, time, alt, speed, track, mode;
+	unsigned int rollover, bad;
+};
+
+static bool verbose;
+
+#define MISMATCH(st, l, fmt, ...)					\
+	do {								\
+		(st)->bad++;						\
+		if (verbose || (st)->bad <= 3)				\
+			printf("# %s:%u: " fmt "\n", (l)->name, lineno,	\
+			       ##__VA_ARGS__);				\
+	} while (0)
+
+/*
+ * Is gpsd's mode comparable with ours after this window? gpsd works the
+ * mode out in ways we deliberately do not follow:
+ *
+ * - it takes the GGA satellite count as a 3D test (< 4 -> 2D, < 3 -> no
+ *   fix): wrong for SiRFstarV's per-constellation GLGGA (2 satellites of
+ *   a 10-satellite 3D fix);
+ * - GSA, GLL and VTG after our sentence in the same window change it.
+ *
+ * So the mode is compared when the last sentence of the window is one of
+ * ours, and the GGA/GNS satellite count, if any, is at least 4.
+ */
+static bool mode_comparable(const struct window *w, const char *last_nmea)
+{
+	char type[8], f[32];
+
+	field(last_nmea, 0, type, sizeof(type));
+	if (strlen(type) != 5 || strcmp(type + 2, w->last))
+		return false;
+	if (!strcmp(w->last, "RMC"))
+		return true;
+	field(last_nmea, 7, f, sizeof(f));
+	return !*f || atoi(f) >= 4;
+}
+
+static void compare_tpv(const struct corpus_log *l, unsigned int lineno,
+			const char *tpv, const struct window *w,
+			const struct nmea_fix *fix, const char *last_nmea,
+			struct log_stats *st)
+{
+	long long lat, lon, v, days;
+	bool tlat, tlon;
+	int y, mo, d, h, mi, s, ms;
+	const char *t;
+
+	st->tpv++;
+	if (!w->sentences)
+		return;
+	st->compared++;
+
+	tlat = json_e9(tpv, "lat", &lat);
+	tlon = json_e9(tpv, "lon", &lon);
+	if (w->pos > 0) {
+		st->pos++;
+		if (!tlat || !tlon || !(fix->valid & NMEA_FIX_HAVE_POS))
+			MISMATCH(st, l, "position: gpsd %d%d ours %d", tlat,
+				 tlon, !!(fix->valid & NMEA_FIX_HAVE_POS));
+		else if (llabs(fix->lat_e7 * 100LL - lat) > 51 ||
+			 llabs(fix->lon_e7 * 100LL - lon) > 51)
+			MISMATCH(st, l, "lat/lon %d %d, gpsd %lld %lld",
+				 fix->lat_e7, fix->lon_e7, lat, lon);
+	} else if (!w->pos) {
+		st->nopos++;
+		if (fix->valid & NMEA_FIX_HAVE_POS)
+			MISMATCH(st, l, "position where RMC/GGA/GNS has none");
+	}
+
+	t = json_val(tpv, "time");
+	if (t && w->time) {
+		st->time++;
+		if (sscanf(t, "\"%d-%d-%dT%d:%d:%d.%dZ\"", &y, &mo, &d, &h, &mi,
+			   &s, &ms) != 7)
+			MISMATCH(st, l, "unreadable time %.30s", t);
+		else if ((fix->valid & (NMEA_FIX_HAVE_TIME |
+					NMEA_FIX_HAVE_DATE)) !=
+			 (NMEA_FIX_HAVE_TIME | NMEA_FIX_HAVE_DATE))
+			MISMATCH(st, l, "no time/date, gpsd has %.26s", t);
+		else {
+			days = days_from_civil(y, mo, d) -
+			       days_from_civil(fix->year, fix->month,
+					       fix->day);
+			if (days == 1024 * 7)
+				st->rollover++;
+			if ((days && days != 1024 * 7) || h != fix->hour ||
+			    mi != fix->min ||
+			    s * 1000 + ms != (int)fix->sec_ms)
+				MISMATCH(st, l,
+					 "time %04u-%02u-%02uT%02u:%02u:%06u, gpsd %.26s",
+					 fix->year, fix->month, fix->day,
+					 fix->hour, fix->min, fix->sec_ms, t);
+		}
+	}
+
+	if (w->alt) {
+		st->alt++;
+		if (!json_e9(tpv, "altMSL", &v) && !json_e9(tpv, "alt", &v))
+			MISMATCH(st, l, "gpsd has no altitude");
+		else if (!(fix->valid & NMEA_FIX_HAVE_ALT) ||
+			 llabs(fix->alt_mm * 1000000LL - v) > 1000000)
+			MISMATCH(st, l, "alt %d mm, gpsd %lld e-9 m",
+				 fix->alt_mm, v);
+	}
+
+	if (w->speed) {
+		st->speed++;
+		if (!json_e9(tpv, "speed", &v))
+			MISMATCH(st, l, "gpsd has no speed");
+		else if (!(fix->valid & NMEA_FIX_HAVE_SPEED) ||
+			 llabs(fix->speed_mmps * 1000000LL - v) > 1000000)
+			MISMATCH(st, l, "speed %u mm/s, gpsd %lld e-9 m/s",
+				 fix->speed_mmps, v);
+	}
+
+	if (w->track) {
+		st->track++;
+		if (!json_e9(tpv, "track", &v))
+			MISMATCH(st, l, "gpsd has no track");
+		else if (!(fix->valid & NMEA_FIX_HAVE_COURSE) ||
+			 llabs(fix->course_cdeg * 10000000LL - v) > 10000000)
+			MISMATCH(st, l, "course %u cdeg, gpsd %lld e-9 deg",
+				 fix->course_cdeg, v);
+	} else if (w->pos > 0 && !strcmp(w->last, "RMC") &&
+		   json_val(tpv, "track")) {
+		MISMATCH(st, l, "gpsd has a track, the RMC had none");
+	}
+
+	t = json_val(tpv, "mode");
+	if (t && mode_comparable(w, last_nmea)) {
+		st->mode++;
+		if (!(fix->valid & NMEA_FIX_HAVE_MODE) || atoi(t) != fix->mode)
+			MISMATCH(st, l, "mode %u, gpsd %d", fix->mode,
+				 atoi(t));
+	}
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long size;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	data = malloc(size + 1);
+	if (data && fread(data, 1, size, f) != (size_t)size) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	if (data)
+		data[size] = '\0';
+	return data;
+}
+
+static void run_chk(const struct corpus_log *l, const char *dir,
+		    struct log_stats *st)
+{
+	struct nmea_fix fix = { 0 };
+	struct window w = { .pos = -1 };
+	char path[600], last[300] = "";
+	const char *exp = l->expect, *e;
+	char *chk, *p, *nl;
+	unsigned int lineno = 0, skipped = 0;
+	size_t len, elen;
+
+	snprintf(path, sizeof(path), "%s/%s.chk", dir, l->name);
+	chk = read_file(path);
+	if (!chk) {
+		test_fail(__FILE__, __LINE__, "cannot read %s", path);
+		return;
+	}
+	for (p = chk; *p; p = nl + 1) {
+		lineno++;
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		len = nl + 1 - p;
+		while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+			len--;
+		if (!len || *p == '#')
+			continue;
+		if (*p == '{') {
+			if (!strncmp(p, "{\"class\":\"TPV\"", 14)) {
+				p[len] = '\0';
+				compare_tpv(l, lineno, p, &w, &fix, last, st);
+				memset(&w, 0, sizeof(w));
+				w.pos = -1;
+			}
+			continue;
+		}
+		/* A sentence: the framer must have delivered it, or not. */
+		e = strstr(exp, "\r\n");
+		elen = e ? (size_t)(e - exp) : 0;
+		if (!e || elen != len || memcmp(exp, p, len)) {
+			skipped++;
+			continue;
+		}
+		nmea_fix_update(&fix, exp, (u32)(elen + 2), lineno);
+		exp = e + 2;
+		if (len < sizeof(last)) {
+			memcpy(last, p, len);
+			last[len] = '\0';
+			window_add(&w, last);
+		}
+	}
+	free(chk);
+	CHECK(!*exp);			/* every sentence was in the .chk */
+	CHECK_EQ(skipped, l->lines - l->sentences);
+}
+
+static void test_gpsd(void)
+{
+	const char *dir = getenv("GPSNMEA_CORPUS");
+	struct log_stats st, total = { 0 };
+	struct corpus_log *logs;
+	size_t n, i;
+
+	verbose = getenv("GPSNMEA_FIX_VERBOSE") != NULL;
+	if (!dir || !*dir)
+		dir = CORPUS_DIR;
+	n = corpus_load(&logs);
+	REQUIRE(n > 0);
+	for (i = 0; i < n; i++) {
+		memset(&st, 0, sizeof(st));
+		run_chk(&logs[i], dir, &st);
+		printf("# %-24s TPV %3u compared %3u: pos %3u nopos %2u time %3u"
+		       " alt %3u speed %3u track %3u mode %3u%s%s\n",
+		       logs[i].name, st.tpv, st.compared, st.pos, st.nopos,
+		       st.time, st.alt, st.speed, st.track, st.mode,
+		       st.rollover ? " (1024-week date)" : "",
+		       st.bad ? " MISMATCHES" : "");
+		if (st.bad)
+			test_fail(__FILE__, __LINE__, "%s: %u mismatches",
+				  logs[i].name, st.bad);
+		/* Every log of the corpus has fixes gpsd reported on. */
+		if (!st.compared)
+			test_fail(__FILE__, __LINE__, "%s: no TPV compared",
+				  logs[i].name);
+		total.compared += st.compared;
+	}
+	printf("# %u TPVs compared in %zu logs\n", total.compared, n);
+	corpus_free(logs, n);
+}
+
+const struct test fix_tests[] = {
+	{ "fix_latlon", test_latlon },
+	{ "fix_time_date", test_time_date },
+	{ "fix_rules", test_rules },
+	{ "fix_sats", test_sats },
+	{ "fix_format", test_format },
+	{ "fix_robust", test_robust },
+	{ "fix_gpsd", test_gpsd },
+	TEST_END
+};
