@@ -23,6 +23,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include <gpsnmea/nmea_fix.h>
 #include <gpsnmea/nmea_framer.h>
 #include <gpsnmea/uart_decoder.h>
 
@@ -136,9 +137,11 @@ struct gpsnmea_slot {
  *	the last byte of a burst comes out without waiting for another edge
  * @dec: UART decoder; bottom half only
  * @framer: NMEA framer; bottom half only
+ * @fix: position fix decoded from RMC/GGA/GNS/GSA; bottom half only
  * @work_stats: bottom half's working counters
  * @stats_lock: protects @stats
  * @stats: snapshot for sysfs
+ * @fix_snap: snapshot of @fix for sysfs, under @stats_lock
  * @ring_lock: protects @ring, @ring_head and @disconnected
  * @ring: the last GPSNMEA_RING_SLOTS sentences
  * @ring_head: sequence number of the next sentence to be stored
@@ -173,9 +176,11 @@ struct gpsnmea {
 
 	struct uart_dec dec;
 	struct nmea_framer framer;
+	struct nmea_fix fix;
 	struct gpsnmea_stats work_stats;
 	spinlock_t stats_lock;		/* protects @stats */
 	struct gpsnmea_stats stats;
+	struct nmea_fix fix_snap;
 
 	spinlock_t ring_lock;		/* protects ring, head, disconnected */
 	struct gpsnmea_slot *ring;

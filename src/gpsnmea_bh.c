@@ -240,9 +240,13 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 	struct gpsnmea *gn = ctx;
 	u32 len = nmea_framer_push(&gn->framer, byte, start_ns);
 
-	if (len)
-		gpsnmea_chardev_publish(gn, nmea_framer_sentence(&gn->framer),
-					len, nmea_framer_start_ns(&gn->framer));
+	if (len) {
+		const char *text = nmea_framer_sentence(&gn->framer);
+		u64 start = nmea_framer_start_ns(&gn->framer);
+
+		gpsnmea_chardev_publish(gn, text, len, start);
+		nmea_fix_update(&gn->fix, text, len, start);
+	}
 }
 
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
@@ -265,6 +269,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 
 	spin_lock_bh(&gn->stats_lock);
 	gn->stats = *st;
+	gn->fix_snap = gn->fix;
 	spin_unlock_bh(&gn->stats_lock);
 }
 

@@ -47,9 +47,9 @@ module_param(max_len, uint, 0444);
 MODULE_PARM_DESC(max_len, "Longest sentence accepted, '$' to checksum (default "
 		 __stringify(NMEA_MAX_LEN_DEFAULT) ")");
 
-static unsigned int glitch_pct = 25;
+static unsigned int glitch_pct = 15;
 module_param(glitch_pct, uint, 0444);
-MODULE_PARM_DESC(glitch_pct, "Ignore pulses shorter than this % of a bit (default 25, 0 = off)");
+MODULE_PARM_DESC(glitch_pct, "Ignore pulses shorter than this % of a bit (default 15, 0 = off)");
 
 static char *bh;
 module_param(bh, charp, 0444);

@@ -8,6 +8,7 @@
 
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/stddef.h>
 #include <linux/sysfs.h>
 
@@ -90,6 +91,20 @@ static ssize_t bh_available_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(bh_available);
 
+/* The position fix decoded from the sentences, one line (see fix.rst). */
+static ssize_t fix_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+	struct nmea_fix fix;
+
+	spin_lock_bh(&gn->stats_lock);
+	fix = gn->fix_snap;
+	spin_unlock_bh(&gn->stats_lock);
+	return nmea_fix_format(&fix, buf, PAGE_SIZE, ktime_get_ns());
+}
+static DEVICE_ATTR_RO(fix);
+
 static struct attribute *gpsnmea_attrs[] = {
 	&dev_attr_baud.attr,
 	&dev_attr_invert.attr,
@@ -97,6 +112,7 @@ static struct attribute *gpsnmea_attrs[] = {
 	&dev_attr_glitch_pct.attr,
 	&dev_attr_bh.attr,
 	&dev_attr_bh_available.attr,
+	&dev_attr_fix.attr,
 	NULL
 };
 

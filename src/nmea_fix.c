@@ -8,8 +8,8 @@
  *   unknown: its NMEA_FIX_HAVE_* bit is cleared. Fields a sentence does
  *   not carry are left as they are.
  * - A sentence that says there is no fix (RMC status V, GGA quality 0,
- *   GNS mode all 'N') clears the position, and the altitude (GGA, GNS) or
- *   speed and course (RMC) that go with it, and sets mode 1.
+ *   GNS mode all 'N') clears the position, altitude, speed and course,
+ *   whichever sentence brought them, and sets mode 1.
  * - The mode of the last GSA wins when it is 2 or 3; otherwise a valid
  *   position gives 3D if the altitude is known, 2D if not.
  *
@@ -428,18 +428,25 @@ static void nmea_fix_sats(struct nmea_fix *fix, const struct nmea_fields *f,
 	fix->valid |= NMEA_FIX_HAVE_SATS;
 }
 
-/* Mode after a sentence that says the position is valid (@ok) or not. */
+/*
+ * Mode after a sentence that says the position is valid (@ok) or not. No
+ * fix leaves no position, altitude, speed or course from earlier ones.
+ */
 static void nmea_fix_mode(struct nmea_fix *fix, bool ok)
 {
-	if (!ok)
+	fix->valid |= NMEA_FIX_HAVE_MODE;
+	if (!ok) {
 		fix->mode = NMEA_FIX_MODE_NONE;
-	else if (fix->gsa_mode >= NMEA_FIX_MODE_2D)
+		fix->valid &= ~(NMEA_FIX_HAVE_POS | NMEA_FIX_HAVE_ALT |
+				NMEA_FIX_HAVE_SPEED | NMEA_FIX_HAVE_COURSE);
+		return;
+	}
+	if (fix->gsa_mode >= NMEA_FIX_MODE_2D)
 		fix->mode = fix->gsa_mode;
 	else if (fix->valid & NMEA_FIX_HAVE_ALT)
 		fix->mode = NMEA_FIX_MODE_3D;
 	else
 		fix->mode = NMEA_FIX_MODE_2D;
-	fix->valid |= NMEA_FIX_HAVE_MODE;
 }
 
 /*
@@ -451,8 +458,10 @@ static bool nmea_fix_rmc(struct nmea_fix *fix, const struct nmea_fields *f)
 	bool ok = (nmea_field_is(f, 2, 'A') || nmea_field_is(f, 2, 'D')) &&
 		  !nmea_field_is(f, 12, 'N');
 	s64 v = NMEA_BAD;
+	bool dated;
 
-	nmea_fix_time(fix, f, 1, nmea_fix_date(fix, f, 9));
+	dated = nmea_fix_date(fix, f, 9);
+	nmea_fix_time(fix, f, 1, dated);
 	ok = nmea_fix_pos(fix, f, 3, ok);
 
 	/* knots * 1e6 -> mm/s: * 1852000 / 3600 / 1e6 = * 4630 / 9e6 */
@@ -541,6 +550,12 @@ static bool nmea_fix_gsa(struct nmea_fix *fix, const struct nmea_fields *f)
 	return true;
 }
 
+/* The sentence type (after "$tt") is @type. */
+static bool nmea_type_is(const char *s, const char *type)
+{
+	return s[3] == type[0] && s[4] == type[1] && s[5] == type[2];
+}
+
 /**
  * nmea_fix_update - update a fix from one sentence
  * @fix: the fix; a zeroed one knows nothing
@@ -563,7 +578,9 @@ bool nmea_fix_update(struct nmea_fix *fix, const char *s, u32 len,
 {
 	struct nmea_fields f;
 	struct nmea_fix old;
+	const u8 *a, *b;
 	bool used;
+	size_t k;
 
 	if (len < 7 || len > NMEA_FIX_MAX_LEN || s[0] != '$' ||
 	    s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' || s[2] > 'Z' ||
@@ -571,13 +588,13 @@ bool nmea_fix_update(struct nmea_fix *fix, const char *s, u32 len,
 		return false;
 	memcpy(&old, fix, sizeof(old));
 	nmea_split(&f, s, len);
-	if (!memcmp(s + 3, "RMC", 3))
+	if (nmea_type_is(s, "RMC"))
 		used = nmea_fix_rmc(fix, &f);
-	else if (!memcmp(s + 3, "GGA", 3))
+	else if (nmea_type_is(s, "GGA"))
 		used = nmea_fix_gga(fix, &f);
-	else if (!memcmp(s + 3, "GNS", 3))
+	else if (nmea_type_is(s, "GNS"))
 		used = nmea_fix_gns(fix, &f);
-	else if (!memcmp(s + 3, "GSA", 3))
+	else if (nmea_type_is(s, "GSA"))
 		used = nmea_fix_gsa(fix, &f);
 	else
 		return false;
@@ -587,7 +604,13 @@ bool nmea_fix_update(struct nmea_fix *fix, const char *s, u32 len,
 	fix->talker[1] = s[2];
 	fix->talker[2] = '\0';
 	fix->updated_ns = now_ns;
-	return memcmp(&old, fix, offsetof(struct nmea_fix, updated_ns)) != 0;
+	/* Byte-wise: padding is never written, so it compares equal. */
+	a = (const u8 *)&old;
+	b = (const u8 *)fix;
+	for (k = 0; k < offsetof(struct nmea_fix, updated_ns); k++)
+		if (a[k] != b[k])
+			return true;
+	return false;
 }
 
 /* Output buffer: scnprintf() semantics, what does not fit is dropped. */

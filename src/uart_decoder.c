@@ -31,7 +31,8 @@
  * burst is thus decoded from its own edges only, and tolerates less jitter
  * than the ones after it (see Documentation/decoder.rst).
  *
- * All work is O(1) per edge, with one division per frame.
+ * All work is O(1) per edge, with few branches that depend on the data;
+ * the (64-bit, div_u64()/div_s64()) divisions are per frame.
  */
 #include <gpsnmea/uart_decoder.h>
 
@@ -49,6 +50,8 @@
 #define RATE_HISTORY	32768	/* bits of bit time history kept */
 #define RATE_TRUST	1024	/* most weight of that history in a burst */
 
+#define INVERSE_SHIFT	48	/* @inverse is 2^48 / @period */
+
 #define S64_LARGE	((s64)(~0ULL >> 1))
 
 static void dec_abort(struct uart_dec *d)
@@ -56,6 +59,13 @@ static void dec_abort(struct uart_dec *d)
 	d->in_frame = false;
 	d->grid_valid = false;
 	d->pending = false;
+}
+
+/* Use bit time @p (1/16 ns) from now on. */
+static void dec_set_period(struct uart_dec *d, u32 p)
+{
+	d->period = p;
+	d->inverse = div_u64(1ULL << INVERSE_SHIFT, p);
 }
 
 void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
@@ -78,7 +88,7 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 	d->glitch_ns = d->bit_ns / 100 * d->cfg.glitch_pct +
 		       d->bit_ns % 100 * d->cfg.glitch_pct / 100;
 	d->rate = div_u64((1000000000ULL << FRAC) + baud / 2, baud);
-	d->period = d->rate;
+	dec_set_period(d, d->rate);
 	d->base = d->rate;
 	d->rate_bits = RATE_PRIOR;
 	d->rate_t = (u64)RATE_PRIOR * d->rate;
@@ -108,13 +118,17 @@ static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 	if (x > (s64)d->bit_ns * 2 * FRAME_BITS)
 		return BEYOND;
 	*u = x * (1 << FRAC) - d->phase;
-	k = d->bit_pos + 1;
-	b = k * p + p / 2;
-	while (*u >= b && k < BEYOND) {
-		k++;
-		b += p;
-	}
-	return k;
+	/*
+	 * The nearest position, (u + p / 2) / p, by the reciprocal (which can
+	 * come out one low), with as few branches as can be: edge positions
+	 * are as good as random.
+	 */
+	b = *u + p / 2;
+	b = b < 0 ? 0 : b;
+	k = ((u64)b * d->inverse) >> INVERSE_SHIFT;
+	k += *u >= (s64)k * p + p / 2;
+	k = max_t(u32, k, d->bit_pos + 1);
+	return min_t(u32, k, BEYOND);
 }
 
 /*
@@ -131,10 +145,9 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	if (u < -(s64)(d->period / 2))
 		return;
 	r = u;
-	if (r + d->phase < d->frame_lo)
-		d->frame_lo = r + d->phase;
-	if (r + d->phase > d->frame_hi)
-		d->frame_hi = r + d->phase;
+	u += d->phase;
+	d->frame_lo = min_t(s64, u, d->frame_lo);
+	d->frame_hi = max_t(s64, u, d->frame_hi);
 
 	if (r > hi) {
 		hi = r;
@@ -246,10 +259,10 @@ static void dec_complete(struct uart_dec *d)
 /* Bits up to position @k (exclusive) have the level in force. */
 static void dec_sample(struct uart_dec *d, u32 k)
 {
-	u32 n = k < FRAME_BITS ? k : FRAME_BITS;
+	u32 n = min_t(u32, k, FRAME_BITS);
 
-	if (d->level)
-		d->shift |= (1U << n) - (1U << d->bit_pos);
+	/* Without a branch: the level is as good as random. */
+	d->shift |= ((1U << n) - (1U << d->bit_pos)) & -(u32)d->level;
 	if (k < FRAME_BITS)
 		d->bit_pos = k;
 	else
@@ -275,8 +288,9 @@ static void dec_next_frame(struct uart_dec *d)
 	}
 	d->drift += FRAME_BITS * ((s64)d->period - d->base);
 	d->drift_bits += FRAME_BITS;
-	d->period = dec_clamp(d, d->base + div_s64(d->drift, d->base_weight +
-						     d->drift_bits));
+	dec_set_period(d, dec_clamp(d, d->base +
+				    div_s64(d->drift,
+					    d->base_weight + d->drift_bits)));
 }
 
 /* A start edge at @t, grid position @k of the last frame, offset @u. */
@@ -305,9 +319,8 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		d->mean = 0;
 		d->edges = 1;
 		d->base = d->rate;
-		d->base_weight = d->rate_bits < RATE_TRUST ? d->rate_bits :
-							      RATE_TRUST;
-		d->period = d->base;
+		d->base_weight = min_t(u32, d->rate_bits, RATE_TRUST);
+		dec_set_period(d, d->base);
 		d->drift_bits = 0;
 	}
 	d->in_frame = true;
@@ -320,7 +333,7 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 /* An edge that passed the glitch filter. */
 static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 {
-	bool was_mark = d->level && d->level_valid;
+	bool was_mark = d->level & d->level_valid;
 	u32 k = BEYOND;
 	s64 u = 0;
 

@@ -71,7 +71,7 @@ struct nmea_fix {
 	u32 course_cdeg;
 	char talker[3];
 	u64 updated_ns;
-	/* --- private to nmea_fix.c --- */
+	/* private: nmea_fix.c only */
 	u8 gsa_mode;		/* mode of the last GSA, 0 if none */
 	u8 sats_talkers;	/* constellations summed into sats_used */
 	u32 sats_tod_ms;	/* time of day of that GGA/GNS, ms */

@@ -15,27 +15,8 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int32_t s32;
-typedef int64_t s64;
-
-static inline u64 div_u64(u64 dividend, u32 divisor)
-{
-	return dividend / divisor;
-}
-
-static inline s64 div_s64(s64 dividend, s32 divisor)
-{
-	return dividend / divisor;
-}
+/* The host build (tests/unit) provides the same names for C programs. */
+#include <gpsnmea_host.h>
 #endif /* __KERNEL__ */
 
 #endif /* _GPSNMEA_PORTABLE_H */

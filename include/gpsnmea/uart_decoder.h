@@ -77,6 +77,7 @@ struct uart_dec {
 	u64 frame_start;	/* origin of the frame's grid, ns */
 	s64 phase;		/* centre of bit 0 after frame_start, _q */
 	u32 period;		/* bit time in use, _q */
+	u64 inverse;		/* 2^48 / @period */
 	s32 lo, hi;		/* range of edge offsets from the centre, _q */
 	s32 mean;		/* average edge offset from the centre, _q */
 	u32 edges;		/* edges in that average so far */

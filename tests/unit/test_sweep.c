@@ -43,10 +43,10 @@ static const struct traffic traffics[] = {
 	{ "bursts of 3-8 bytes", 3, 8,
 	  { 20, 20 }, { -1, -1 }, { -1, -1 } },
 	{ "bursts of 60-600 bytes", 60, 600,
-	  { 20, 20 }, { 30, 30 }, { -1, -1 } },
+	  { 25, 20 }, { 35, 30 }, { -1, -1 } },
 	{ "back-to-back stream", WARMUP_BYTES + SWEEP_BYTES,
 	  WARMUP_BYTES + SWEEP_BYTES,
-	  { 40, 40 }, { 40, 40 }, { 20, 20 } },
+	  { 40, 40 }, { 40, 40 }, { 25, 20 } },
 };
 
 struct result {

@@ -33,14 +33,14 @@ static int bh_list(char names[][16], int max)
 	if (read(fd, buf, sizeof(buf) - 1) < 0)
 		buf[0] = 0;
 	close(fd);
-	for (tok = strtok_r(buf, " \n", &save); tok && n < max;
-	     tok = strtok_r(NULL, " \n", &save))
+	for (tok = strtok_r(buf, "\n ", &save); tok && n < max;
+	     tok = strtok_r(NULL, "\n ", &save))
 		snprintf(names[n++], 16, "%s", tok);
 	return n;
 }
 
 struct switcher {
-	volatile int stop;
+	int stop;		/* set by the test, polled by the thread */
 	int switches;
 	int errors;
 	int period_us;
@@ -52,7 +52,7 @@ static void *switcher_thread(void *arg)
 	char names[8][16];
 	int n = bh_list(names, 8), i = 0;
 
-	while (!sw->stop && n > 1) {
+	while (!__atomic_load_n(&sw->stop, __ATOMIC_RELAXED) && n > 1) {
 		usleep(sw->period_us);
 		if (write_file(SYS_DEV "/bh", names[i++ % n]))
 			sw->errors++;
@@ -92,7 +92,7 @@ TEST_F_TIMEOUT(bh, switch_while_replaying, 900)
 					    "sirfstarv-nmea")));
 	ASSERT_EQ(0, pthread_create(&thr, NULL, switcher_thread, &sw));
 	ASSERT_EQ(0, replay_run(&r));
-	sw.stop = 1;
+	__atomic_store_n(&sw.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thr, NULL);
 
 	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
@@ -157,7 +157,7 @@ static pid_t blocked_reader(int fd, int use_poll)
 }
 
 struct feeder {
-	volatile int stop;
+	int stop;		/* set by the test, polled by the thread */
 	const unsigned char *buf;
 	size_t len;
 };
@@ -166,7 +166,7 @@ static void *feeder_thread(void *arg)
 {
 	struct feeder *f = arg;
 
-	while (!f->stop)
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED))
 		if (sim_send(f->buf, f->len))
 			break;
 	return NULL;
@@ -216,7 +216,7 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
 		ASSERT_EQ(0, load_driver(NULL));
 		usleep(5000 + (i % 5) * 2000);
 	}
-	f.stop = 1;
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thr, NULL);
 	replay_close(&r);
 }

@@ -283,6 +283,32 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	EXPECT_EQ(0, stat_of("glitches"));
 	EXPECT_EQ(0, stat_of("overruns"));
 	EXPECT_EQ(0, stat_of("gaps"));
+	/* The decoded fix, less its age, is what the host decoder makes of it. */
+	{
+		char path[512], want[256] = "", got[256] = "", *age;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s.fix",
+			 env_or("GPSNMEA_CORPUS", "/corpus"), r.name);
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(want, sizeof(want), f))
+				want[0] = 0;
+			fclose(f);
+		}
+		f = fopen(SYS_DEV "/fix", "r");
+		ASSERT_NE(NULL, f);
+		if (!fgets(got, sizeof(got), f))
+			got[0] = 0;
+		fclose(f);
+		age = strstr(got, " age_ms");
+		if (age) {
+			age[0] = '\n';
+			age[1] = 0;
+		}
+		EXPECT_EQ(0, strcmp(want, got))
+			TH_LOG("fix: want %s      got %s", want, got);
+	}
 	TH_LOG("%s: %zu sentences, %zu bytes, bh latency p50 %lld ns, p99 %lld ns, max %lld ns",
 	       r.name, r.sentences, r.glen, stat_of("bh_latency_p50_ns"),
 	       stat_of("bh_latency_p99_ns"), stat_of("bh_latency_max_ns"));
