@@ -201,25 +201,37 @@ static u64 gpsnmea_lat_percentile(const struct gpsnmea_stats *st,
 	return min(1ULL << b, st->lat_max_ns);
 }
 
-static ssize_t bh_latency_p50_ns_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
+/**
+ * struct gpsnmea_pct_attr - a percentile of the bottom-half latency
+ * @attr: the sysfs attribute
+ * @pct: which percentile
+ */
+struct gpsnmea_pct_attr {
+	struct device_attribute attr;
+	unsigned int pct;
+};
+
+static ssize_t gpsnmea_pct_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
 {
+	struct gpsnmea_pct_attr *pa = container_of(attr,
+						   struct gpsnmea_pct_attr,
+						   attr);
 	struct gpsnmea_stats st;
 
 	gpsnmea_stats_get(dev_get_drvdata(dev), &st);
-	return sysfs_emit(buf, "%llu\n", gpsnmea_lat_percentile(&st, 50));
+	return sysfs_emit(buf, "%llu\n", gpsnmea_lat_percentile(&st, pa->pct));
 }
-static DEVICE_ATTR_RO(bh_latency_p50_ns);
 
-static ssize_t bh_latency_p99_ns_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	struct gpsnmea_stats st;
+#define GPSNMEA_PCT_ATTR(_pct)						\
+	static struct gpsnmea_pct_attr gpsnmea_pct_##_pct = {		\
+		.attr = __ATTR(bh_latency_p##_pct##_ns, 0444,		\
+			       gpsnmea_pct_show, NULL),			\
+		.pct = _pct,						\
+	}
 
-	gpsnmea_stats_get(dev_get_drvdata(dev), &st);
-	return sysfs_emit(buf, "%llu\n", gpsnmea_lat_percentile(&st, 99));
-}
-static DEVICE_ATTR_RO(bh_latency_p99_ns);
+GPSNMEA_PCT_ATTR(50);
+GPSNMEA_PCT_ATTR(99);
 
 /* One line per non-empty log2 bucket: "<upper bound in ns> <runs>". */
 static ssize_t bh_latency_hist_show(struct device *dev,
@@ -257,8 +269,8 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_bh_edges_max.attr.attr,
 	&gpsnmea_stat_fifo_high_water.attr.attr,
 	&gpsnmea_stat_bh_latency_max_ns.attr.attr,
-	&dev_attr_bh_latency_p50_ns.attr,
-	&dev_attr_bh_latency_p99_ns.attr,
+	&gpsnmea_pct_50.attr.attr,
+	&gpsnmea_pct_99.attr.attr,
 	&dev_attr_bh_latency_hist.attr,
 	NULL
 };
