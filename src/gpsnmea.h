@@ -90,6 +90,7 @@ struct gpsnmea_stats {
 	u64 gaps;
 	u64 bh_runs;
 	u64 bh_edges_max;
+	u64 bh_edges_total;
 	u64 fifo_high_water;
 	u64 lat_max_ns;
 	u64 lat_hist[GPSNMEA_LAT_BUCKETS];

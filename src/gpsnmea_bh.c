@@ -258,6 +258,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 
 	st->bh_runs++;
 	st->bh_edges_max = max_t(u64, st->bh_edges_max, handled);
+	st->bh_edges_total += handled;
 	st->fifo_high_water = max_t(u64, st->fifo_high_water, queued);
 	if (queued) {
 		st->lat_max_ns = max(st->lat_max_ns, latency_ns);
@@ -316,6 +317,7 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 
 	deadline = uart_dec_deadline(&gn->dec);
 	if (deadline && deadline <= now) {
+		/* Afterwards the deadline is later than @now, or 0. */
 		uart_dec_idle(&gn->dec, now);
 		deadline = uart_dec_deadline(&gn->dec);
 	}

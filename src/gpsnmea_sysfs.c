@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/stddef.h>
 #include <linux/sysfs.h>
 
@@ -170,8 +171,26 @@ GPSNMEA_STAT_ATTR(garbage_bytes, drops[NMEA_DROP_GARBAGE]);
 GPSNMEA_STAT_ATTR(gaps, gaps);
 GPSNMEA_STAT_ATTR(bh_runs, bh_runs);
 GPSNMEA_STAT_ATTR(bh_edges_max, bh_edges_max);
+GPSNMEA_STAT_ATTR(bh_edges_total, bh_edges_total);
 GPSNMEA_STAT_ATTR(fifo_high_water, fifo_high_water);
 GPSNMEA_STAT_ATTR(bh_latency_max_ns, lat_max_ns);
+
+/* Mean edges per run, with two decimals (no floating point here). */
+static ssize_t bh_edges_mean_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea_stats st;
+	u64 mean = 0;
+	u32 hundredths;
+
+	gpsnmea_stats_get(dev_get_drvdata(dev), &st);
+	if (st.bh_runs)
+		mean = div64_u64(st.bh_edges_total * 100 + st.bh_runs / 2,
+				 st.bh_runs);
+	hundredths = do_div(mean, 100);
+	return sysfs_emit(buf, "%llu.%02u\n", mean, hundredths);
+}
+static DEVICE_ATTR_RO(bh_edges_mean);
 
 static ssize_t overruns_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -267,6 +286,8 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_gaps.attr.attr,
 	&gpsnmea_stat_bh_runs.attr.attr,
 	&gpsnmea_stat_bh_edges_max.attr.attr,
+	&gpsnmea_stat_bh_edges_total.attr.attr,
+	&dev_attr_bh_edges_mean.attr,
 	&gpsnmea_stat_fifo_high_water.attr.attr,
 	&gpsnmea_stat_bh_latency_max_ns.attr.attr,
 	&gpsnmea_pct_50.attr.attr,

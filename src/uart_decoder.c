@@ -411,11 +411,23 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 
 u64 uart_dec_deadline(const struct uart_dec *d)
 {
+	u64 frame = d->in_frame ? dec_frame_deadline(d) : 0;
+
+	if (!d->pending || (!d->in_frame && d->pending_level))
+		return frame;
 	/*
-	 * A held-back edge is committed first (a start edge, or one inside
-	 * the frame: it moves the frame's deadline), then asked again.
+	 * A held-back edge inside a frame, or a held start edge, need not be
+	 * taken as soon as the glitch filter would let it go: nothing
+	 * depends on it before the frame's stop bit, and uart_dec_idle()
+	 * takes it before it samples the frame. Waiting until then saves a
+	 * timer per edge. Taking the edge refines the grid and may move the
+	 * stop bit's centre a little: a quarter bit of slack keeps that to
+	 * one timer per frame (sampling later inside the stop bit changes
+	 * nothing). For a held start edge, the stop bit is estimated from
+	 * the nominal bit time; if that is early, the next call tells.
 	 */
-	if (d->pending && (d->in_frame || !d->pending_level))
-		return d->pending_t + d->glitch_ns;
-	return d->in_frame ? dec_frame_deadline(d) : 0;
+	if (!d->in_frame)
+		frame = d->pending_t + d->bit_ns * (2 * STOP_BIT + 1) / 2;
+	frame += d->bit_ns / 4;
+	return max_t(u64, frame, d->pending_t + d->glitch_ns);
 }

@@ -131,9 +131,11 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns);
  * uart_dec_deadline - when uart_dec_idle() next has work to do
  * @d: decoder
  *
- * That is when the frame in progress can be completed or, with the glitch
- * filter on, when an edge it holds back can be taken (which may move the
- * frame's deadline). Ask again after every uart_dec_edge() and
+ * That is a little after the centre of the stop bit of the frame in
+ * progress (or of the frame a held-back start edge begins), when
+ * uart_dec_idle() can take an edge the glitch filter holds and complete the
+ * frame: one timer per frame, not one per edge. Ask again after every
+ * uart_dec_edge() and
  * uart_dec_idle(): after uart_dec_idle(@now) the answer is later than
  * @now, or 0.
  *

@@ -146,6 +146,9 @@ struct sim_line {
 	u64 bytes_sent;
 	u64 edges;
 	u64 irqs_raised;
+	/* timer lateness since the last baud write [L] */
+	u64 late_max_ns;
+	u64 late_quarter_bit;		/* edges a quarter bit or more late */
 	u64 faults;
 
 	/* start bit timestamps [L]: ring of SIM_STARTS, @starts_count total */
@@ -291,9 +294,14 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 	bool raise = false, started = false;
 	const struct sim_event *ev;
 	unsigned long flags;
+	u64 late;
 	int err;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
+	late = ktime_get_ns() - ktime_to_ns(hrtimer_get_expires(timer));
+	l->late_max_ns = max(l->late_max_ns, late);
+	if (late * 4 * l->baud >= NSEC_PER_SEC)
+		l->late_quarter_bit++;
 	ev = &l->ev[l->ev_idx];
 
 	if (ev->level == SIM_EV_FRAME_END) {
@@ -534,10 +542,13 @@ static ssize_t sim_baud_write(struct file *file, const char __user *buf,
 		return -ERANGE;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
-	if (l->active)
+	if (l->active) {
 		ret = -EBUSY;
-	else
+	} else {
 		l->baud = val;
+		l->late_max_ns = 0;
+		l->late_quarter_bit = 0;
+	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return ret ?: count;
 }
@@ -639,7 +650,7 @@ SIM_DEBUGFS_FOPS(sim_level, NULL);
 static int sim_stats_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
-	u64 bytes, edges, irqs, faults;
+	u64 bytes, edges, irqs, faults, late_max, late_qb;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
@@ -647,10 +658,14 @@ static int sim_stats_show(struct seq_file *m, void *v)
 	edges = l->edges;
 	irqs = l->irqs_raised;
 	faults = l->faults;
+	late_max = l->late_max_ns;
+	late_qb = l->late_quarter_bit;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
 	seq_printf(m, "bytes_sent %llu\nedges %llu\nirqs_raised %llu\nfaults %llu\n",
 		   bytes, edges, irqs, faults);
+	seq_printf(m, "late_max_ns %llu\nlate_quarter_bit %llu\n",
+		   late_max, late_qb);
 	return 0;
 }
 

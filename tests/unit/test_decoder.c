@@ -170,11 +170,7 @@ static void test_framing_error_idle(void)
 	CHECK(wave_feed(&d, &w, 0, w.n, true));
 	dl = uart_dec_deadline(&d);
 	CHECK(dl != 0);
-	/* The glitch filter holds the last edge back: a second deadline. */
-	uart_dec_idle(&d, dl);
-	CHECK_EQ(d.stats.framing_errors, 0);
-	dl = uart_dec_deadline(&d);
-	CHECK(dl != 0);
+	/* The edge the glitch filter holds is taken at the same deadline. */
 	uart_dec_idle(&d, dl);
 	CHECK_EQ(d.stats.framing_errors, 1);
 	CHECK_EQ(rx.n, 0);
@@ -391,7 +387,7 @@ static void test_idle_flush(void)
 		for (i = 0; i < sizeof(bytes); i++) {
 			wave_init(&w, bauds[j / 2], 0, 0, JITTER_UNIFORM, 1);
 			wave_byte(&w, bytes[i]);
-			/* The glitch filter holds edges back: more deadlines. */
+			/* One deadline per frame, glitch filter or not. */
 			glitch = j & 1 ? 25 : 0;
 			dec_setup(&d, &rx, bauds[j / 2], false, glitch);
 			CHECK_EQ(uart_dec_deadline(&d), 0);
@@ -401,11 +397,13 @@ static void test_idle_flush(void)
 			for (calls = 0; calls < 4 && !rx.n; calls++) {
 				dl = uart_dec_deadline(&d);
 				REQUIRE(dl > w.last);
-				uart_dec_idle(&d, dl - 1);
-				CHECK_EQ(rx.n, 0);
+				if (!glitch) {
+					uart_dec_idle(&d, dl - 1);
+					CHECK_EQ(rx.n, 0);
+				}
 				uart_dec_idle(&d, dl);
 			}
-			CHECK_EQ(calls, glitch ? 2 : 1);
+			CHECK_EQ(calls, 1);
 			/* After the stop bit's centre, before its end + 1 bit. */
 			CHECK(dl + 10 >= start + (u64)(9.5 * w.bit));
 			CHECK(dl <= start + (u64)(11 * w.bit));

@@ -11,6 +11,11 @@
 # gpsnmea_test), GPSNMEA_TEST_ARGS (options for them, e.g. "-f drv"),
 # GPSNMEA_BAUD, GPSNMEA_KO_DIR (default /modules), and what the programs read
 # (common.h).
+#
+# GPSNMEA_SWEEP, if set, runs the programs several times per bottom half:
+# ';'-separated entries "BAUD[+hog]:OPTIONS", e.g.
+# "4800:-r replay.beidou_gb.corpus;115200+hog:-r replay.neo_m8n.corpus".
+# "+hog" keeps a CPU-bound shell loop running meanwhile.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 [ -r "$dir/env" ] && . "$dir/env"
@@ -23,6 +28,16 @@ if ! insmod "$ko_dir/gpsnmea_sim.ko"; then
 	exit 1
 fi
 
+# run_progs OPTIONS: every program once, with OPTIONS.
+run_progs() {
+	ret=0
+	for prog in ${GPSNMEA_PROGS:-gpsnmea_test}; do
+		# shellcheck disable=SC2086 # options are words
+		"$dir/$prog" $1 || ret=1
+	done
+	return $ret
+}
+
 for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 	# "default": no bh= parameter, the driver chooses.
 	bh_param=
@@ -34,11 +49,31 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 		echo "# bh=$mode refused by $(uname -r): skipped"
 		continue
 	fi
-	echo "# bottom half: $(cat /sys/bus/platform/devices/gpsnmea/bh)${bh_param:+ ($bh_param)}, $(uname -r), ${GPSNMEA_BAUD:-9600} baud"
+	echo "# bottom half: $(cat /sys/bus/platform/devices/gpsnmea/bh)${bh_param:+ ($bh_param)}, $(uname -r)"
 	rmmod gpsnmea
-	for prog in ${GPSNMEA_PROGS:-gpsnmea_test}; do
-		# shellcheck disable=SC2086 # options are words
-		"$dir/$prog" ${GPSNMEA_TEST_ARGS:-} || rc=1
+	if [ -z "${GPSNMEA_SWEEP:-}" ]; then
+		run_progs "${GPSNMEA_TEST_ARGS:-}" || rc=1
+		continue
+	fi
+	rest=$GPSNMEA_SWEEP
+	while [ -n "$rest" ]; do
+		entry=${rest%%;*}
+		[ "$entry" = "$rest" ] && rest= || rest=${rest#*;}
+		speed=${entry%%:*}
+		export GPSNMEA_BAUD=${speed%+hog}
+		hog=
+		if [ "$speed" != "$GPSNMEA_BAUD" ]; then
+			sh -c 'while :; do :; done' &
+			hog=$!
+		fi
+		echo "# $mode at $GPSNMEA_BAUD baud${hog:+, with a CPU hog}"
+		run_progs "${entry#*:}" || rc=1
+		if [ -n "$hog" ]; then
+			# Field 14 of stat: user time, in clock ticks.
+			echo "# the CPU hog ran for $(cut -d' ' -f14 "/proc/$hog/stat") ticks"
+			kill "$hog"
+			wait "$hog" 2>/dev/null
+		fi
 	done
 done
 

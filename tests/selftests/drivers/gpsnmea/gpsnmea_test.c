@@ -309,9 +309,14 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 		EXPECT_EQ(0, strcmp(want, got))
 			TH_LOG("fix: want %s      got %s", want, got);
 	}
-	TH_LOG("%s: %zu sentences, %zu bytes, bh latency p50 %lld ns, p99 %lld ns, max %lld ns",
-	       r.name, r.sentences, r.glen, stat_of("bh_latency_p50_ns"),
-	       stat_of("bh_latency_p99_ns"), stat_of("bh_latency_max_ns"));
+	TH_LOG("%s at %s baud: %zu sentences, %zu bytes, %lld edges in %lld bh runs (max %lld)",
+	       r.name, env_or("GPSNMEA_BAUD", "9600"), r.sentences, r.glen,
+	       stat_of("edges"), stat_of("bh_runs"), stat_of("bh_edges_max"));
+	TH_LOG("bh latency p50 %lld ns, p99 %lld ns, max %lld ns, fifo high water %lld",
+	       stat_of("bh_latency_p50_ns"), stat_of("bh_latency_p99_ns"),
+	       stat_of("bh_latency_max_ns"), stat_of("fifo_high_water"));
+	TH_LOG("sim timer late by %lld ns at most, %lld times by >= 1/4 bit",
+	       sim_stat_of("late_max_ns"), sim_stat_of("late_quarter_bit"));
 	replay_close(&r);
 }
 
