@@ -31,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -379,7 +381,7 @@ FIXTURE_TEARDOWN(readers)
 
 /* The fast reader's records: every sentence, in order, well timestamped. */
 static void check_fast(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(readers) *self)
+		       struct _test_data_readers *self)
 {
 	const struct reader *rd = &self->fast;
 	unsigned long long prev_mono = 0, prev_real = 0, max_d = 0, sum_d = 0;
@@ -418,13 +420,13 @@ static void check_fast(struct __test_metadata *_metadata,
 	}
 	EXPECT_EQ(self->n, i);
 	EXPECT_EQ(rd->len, off);
-	TH_LOG("fast: %zu records; mono timestamp - sim start bit: mean %llu ns, max %llu ns (limit %llu)",
+	TH_LOG("fast: %zu records, mono - sim start bit: mean %llu, max %llu ns (< %llu)",
 	       i, i ? sum_d / i : 0, max_d, char_ns());
 }
 
 /* The slow reader: the log, less exactly the sentences counted lost. */
 static void check_slow(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(readers) *self)
+		       struct _test_data_readers *self)
 {
 	const struct reader *rd = &self->slow;
 	unsigned long long prev = 0;
@@ -454,7 +456,7 @@ static void check_slow(struct __test_metadata *_metadata,
 
 /* The late reader: exactly the log's suffix from its first number on. */
 static void check_late(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(readers) *self)
+		       struct _test_data_readers *self)
 {
 	const struct reader *rd = &self->late;
 	size_t i = rd->first_seq;
@@ -471,7 +473,7 @@ static void check_late(struct __test_metadata *_metadata,
 
 /* statistics/sentence_types against the addresses of the expected log. */
 static void check_types(struct __test_metadata *_metadata,
-			FIXTURE_DATA(readers) *self)
+			struct _test_data_readers *self)
 {
 	char got[4096] = "", want[4096] = "", name[32];
 	char names[64][32];
@@ -487,7 +489,7 @@ static void check_types(struct __test_metadata *_metadata,
 		for (t = 0; t < nt && strcmp(names[t], name); t++)
 			;
 		if (t == nt && nt < 64)
-			strcpy(names[nt++], name);
+			snprintf(names[nt++], sizeof(names[0]), "%s", name);
 		counts[t]++;
 	}
 	ASSERT_GE(32U, nt);
@@ -710,6 +712,40 @@ TEST_F(records, sentence_types)
 	fclose(f);
 	got[n] = 0;
 	EXPECT_STREQ("GPGLL 2\nPGRME 1\nAIVDM 1\nother 1\n", got);
+}
+
+/*
+ * The same ioctls and a record from an i386 program (compat_ioctl):
+ * gpsnmea_compat32, next to this program, checks them itself.
+ */
+TEST_F(records, compat32)
+{
+	char self_path[512], helper[600];
+	ssize_t n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+	int status;
+	pid_t pid;
+
+	ASSERT_LT(0, n);
+	self_path[n] = 0;
+	snprintf(helper, sizeof(helper), "%s/gpsnmea_compat32",
+		 dirname(self_path));
+	if (access(helper, X_OK))
+		SKIP(return, "%s not built (x86-64 hosts only)", helper);
+	close(self->fd);
+	self->fd = -1;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execl(helper, helper, (char *)NULL);
+		_exit(errno == ENOEXEC ? 100 : 101);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 100)
+		SKIP(return, "this kernel runs no i386 programs");
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("gpsnmea_compat32: check %d failed", WEXITSTATUS(status));
+	EXPECT_EQ(1, stat_of("sentences"));
 }
 
 /*
