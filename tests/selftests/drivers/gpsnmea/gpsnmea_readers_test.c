@@ -6,7 +6,7 @@
  *
  * readers.fast_slow_late replays a long corpus log (GPSNMEA_READERS_LOG,
  * default ublox-zed-f9p-nmea), cut after GPSNMEA_READERS_SENTENCES
- * sentences (default 700: 40 kB, 42 s at 9600 baud; 0 = the whole log) to
+ * sentences (default 640: 35 kB, 37 s at 9600 baud; 0 = the whole log) to
  * three readers at once:
  *
  * - fast: records, read as they come. Gets every sentence, numbered 0..N-1,
@@ -338,7 +338,7 @@ FIXTURE_SETUP(readers)
 	self->s = split_expect(&self->r, &self->n);
 	ASSERT_NE(NULL, self->s);
 	ASSERT_EQ(self->r.sentences, self->n);
-	cut = strtoul(env_or("GPSNMEA_READERS_SENTENCES", "700"), NULL, 10);
+	cut = strtoul(env_or("GPSNMEA_READERS_SENTENCES", "640"), NULL, 10);
 	if (cut && cut < self->n) {
 		self->r.wlen = self->s[cut].wire_off;
 		self->r.elen = self->s[cut].text - (const char *)self->r.expect;
