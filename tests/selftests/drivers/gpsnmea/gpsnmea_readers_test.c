@@ -17,6 +17,7 @@
  *   the overrun happens on every run. It must get -EPIPE, and the
  *   sentences missing from its stream must be exactly the ones
  *   GPSNMEA_IOC_GET_INFO counts as lost;
+ * - slow, in records: the same, and the records' numbers jump by the loss;
  * - late: text; opens when half the log has been received and must get
  *   exactly the expected sentences from the number GPSNMEA_IOC_GET_INFO
  *   gives it at open to the end.
@@ -324,7 +325,7 @@ FIXTURE(readers) {
 	struct replay r;
 	struct sent *s;
 	size_t n;
-	struct reader fast, slow, late;
+	struct reader fast, slow, slowrec, late;
 	struct starts st;
 };
 
@@ -349,6 +350,7 @@ FIXTURE_SETUP(readers)
 		TH_LOG("%s is too short to overrun the ring", log);
 	ASSERT_EQ(0, reader_init(&self->fast, self->n));
 	ASSERT_EQ(0, reader_init(&self->slow, self->n));
+	ASSERT_EQ(0, reader_init(&self->slowrec, self->n));
 	ASSERT_EQ(0, reader_init(&self->late, self->n));
 	self->st.cap = self->r.wlen;
 	self->st.ns = calloc(self->st.cap, sizeof(*self->st.ns));
@@ -367,11 +369,14 @@ FIXTURE_TEARDOWN(readers)
 		close(self->fast.fd);
 	if (self->slow.fd >= 0)
 		close(self->slow.fd);
+	if (self->slowrec.fd >= 0)
+		close(self->slowrec.fd);
 	if (self->late.fd >= 0)
 		close(self->late.fd);
 	EXPECT_EQ(0, unload_driver());
 	free(self->fast.buf);
 	free(self->slow.buf);
+	free(self->slowrec.buf);
 	free(self->late.buf);
 	free(self->st.ns);
 	free(self->st.text);
@@ -454,6 +459,43 @@ static void check_slow(struct __test_metadata *_metadata,
 	       rd->epipes, rd->lost);
 }
 
+/* The slow reader in records: numbers jump exactly by the loss. */
+static void check_slow_records(struct __test_metadata *_metadata,
+			       struct _test_data_readers *self)
+{
+	const struct reader *rd = &self->slowrec;
+	unsigned long long prev = 0;
+	size_t off = 0, i = 0;
+	unsigned int k = 0;
+
+	EXPECT_EQ(0, rd->err) TH_LOG("slow record reader: %s",
+				     strerror(rd->err));
+	ASSERT_LE(1U, rd->epipes);
+	ASSERT_LE(SLOW_MARGIN, rd->lost);
+	while (off + sizeof(struct gpsnmea_record) <= rd->len) {
+		const struct gpsnmea_record *rec = (const void *)(rd->buf + off);
+
+		if (k < rd->epipes && off == rd->epipe_off[k]) {
+			ASSERT_LT(prev, rd->lost_at[k]);
+			i += rd->lost_at[k] - prev;
+			prev = rd->lost_at[k++];
+		}
+		ASSERT_GT(self->n, i);
+		ASSERT_EQ(rec_size(rec->len), rec->size);
+		ASSERT_EQ(i, rec->seq);
+		ASSERT_EQ(self->s[i].len, rec->len);
+		ASSERT_EQ(0, memcmp(rec->text, self->s[i].text, rec->len));
+		off += rec->size;
+		i++;
+	}
+	EXPECT_EQ(rd->epipes, k);
+	EXPECT_EQ(rd->len, off);
+	EXPECT_EQ(self->n, i);
+	EXPECT_EQ(rd->lost, prev);
+	TH_LOG("slow, records: %u EPIPE, %llu lost, numbers jump by that",
+	       rd->epipes, rd->lost);
+}
+
 /* The late reader: exactly the log's suffix from its first number on. */
 static void check_late(struct __test_metadata *_metadata,
 		       struct _test_data_readers *self)
@@ -507,11 +549,14 @@ static void check_types(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 {
-	pthread_t sender, ft, sl, lt, stt;
+	pthread_t sender, ft, sl, sr, lt, stt;
 	__u32 format = 0;
 
 	self->fast.fd = open(DEV_PATH, O_RDONLY);
 	self->slow.fd = open(DEV_PATH, O_RDONLY);
+	self->slowrec.fd = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, self->slowrec.fd);
+	ASSERT_EQ(0, set_format(self->slowrec.fd, GPSNMEA_FORMAT_RECORD));
 	ASSERT_LE(0, self->fast.fd);
 	ASSERT_LE(0, self->slow.fd);
 	ASSERT_EQ(0, set_format(self->fast.fd, GPSNMEA_FORMAT_RECORD));
@@ -521,6 +566,7 @@ TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 	ASSERT_EQ(0, pthread_create(&stt, NULL, starts_thread, &self->st));
 	ASSERT_EQ(0, pthread_create(&ft, NULL, fast_thread, &self->fast));
 	ASSERT_EQ(0, pthread_create(&sl, NULL, slow_thread, &self->slow));
+	ASSERT_EQ(0, pthread_create(&sr, NULL, slow_thread, &self->slowrec));
 	ASSERT_EQ(0, pthread_create(&lt, NULL, late_thread, &self->late));
 	ASSERT_EQ(0, pthread_create(&sender, NULL, sender_thread, &self->r));
 	pthread_join(sender, NULL);
@@ -528,6 +574,7 @@ TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 	EXPECT_EQ(0, sim_wait_idle(600000));
 	pthread_join(ft, NULL);
 	pthread_join(sl, NULL);
+	pthread_join(sr, NULL);
 	pthread_join(lt, NULL);
 	__atomic_store_n(&self->st.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(stt, NULL);
@@ -538,6 +585,7 @@ TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 	EXPECT_EQ(0, stat_of("overruns"));
 	check_fast(_metadata, self);
 	check_slow(_metadata, self);
+	check_slow_records(_metadata, self);
 	check_late(_metadata, self);
 	check_types(_metadata, self);
 }
