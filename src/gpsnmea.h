@@ -86,6 +86,7 @@ struct gpsnmea_bh_ops {
 struct gpsnmea_stats {
 	struct uart_dec_stats uart;
 	u64 sentences;
+	u64 no_checksum;
 	u64 drops[NMEA_DROP_NR];
 	u64 gaps;
 	u64 bh_runs;
@@ -121,6 +122,7 @@ struct gpsnmea_slot {
  * @invert: the line idles low
  * @max_len: longest sentence accepted
  * @glitch_pct: pulses shorter than this percentage of a bit are noise
+ * @allow_no_checksum: sentences without "*hh" are accepted
  * @edges: top half -> bottom half. Single producer (the hard IRQ handler,
  *	which never runs concurrently with itself), single consumer
  *	(gpsnmea_bh_process()): no lock.
@@ -143,6 +145,8 @@ struct gpsnmea_slot {
  * @stats_lock: protects @stats
  * @stats: snapshot for sysfs
  * @fix_snap: snapshot of @fix for sysfs, under @stats_lock
+ * @types_snap: snapshot of the framer's per-address counts, under
+ *	@stats_lock; refreshed by the runs that completed a sentence
  * @ring_lock: protects @ring, @ring_head and @disconnected
  * @ring: the last GPSNMEA_RING_SLOTS sentences
  * @ring_head: sequence number of the next sentence to be stored
@@ -162,6 +166,7 @@ struct gpsnmea {
 	bool invert;
 	u32 max_len;
 	u32 glitch_pct;
+	bool allow_no_checksum;
 
 	DECLARE_KFIFO_PTR(edges, struct gpsnmea_edge);
 	bool edge_gap;
@@ -182,6 +187,7 @@ struct gpsnmea {
 	spinlock_t stats_lock;		/* protects @stats */
 	struct gpsnmea_stats stats;
 	struct nmea_fix fix_snap;
+	struct nmea_types types_snap;
 
 	spinlock_t ring_lock;		/* protects ring, head, disconnected */
 	struct gpsnmea_slot *ring;

@@ -250,7 +250,8 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 }
 
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
-			       unsigned int queued, unsigned int handled)
+			       unsigned int queued, unsigned int handled,
+			       bool new_sentences)
 {
 	struct gpsnmea_stats *st = &gn->work_stats;
 	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
@@ -266,11 +267,15 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	}
 	st->uart = gn->dec.stats;
 	st->sentences = gn->framer.sentences;
+	st->no_checksum = gn->framer.no_checksum;
 	memcpy(st->drops, gn->framer.drops, sizeof(st->drops));
 
 	spin_lock_bh(&gn->stats_lock);
 	gn->stats = *st;
-	gn->fix_snap = gn->fix;
+	if (new_sentences) {
+		gn->fix_snap = gn->fix;
+		gn->types_snap = gn->framer.types;
+	}
 	spin_unlock_bh(&gn->stats_lock);
 }
 
@@ -322,7 +327,8 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 		deadline = uart_dec_deadline(&gn->dec);
 	}
 
-	gpsnmea_bh_account(gn, latency, queued, n);
+	gpsnmea_bh_account(gn, latency, queued, n,
+			   gn->framer.sentences != sentences);
 	if (gn->framer.sentences != sentences)
 		gpsnmea_chardev_wake(gn);
 
@@ -351,6 +357,7 @@ int gpsnmea_bh_init(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
 	};
 	struct nmea_framer_config fcfg = {
 		.max_len = gn->max_len,
+		.allow_no_checksum = gn->allow_no_checksum,
 	};
 
 	uart_dec_init(&gn->dec, &ucfg, gpsnmea_bh_emit, gn);

@@ -9,10 +9,17 @@
  * than the ring behind loses the oldest sentences: its next read() fails
  * once with -EPIPE, and the one after goes on with the oldest sentence
  * still held.
+ *
+ * A file reads plain NMEA text unless it switched itself to records
+ * (struct gpsnmea_record: the sentence with its number and the timestamps
+ * of its first start bit) with GPSNMEA_IOC_SET_FORMAT; see
+ * include/uapi/linux/gpsnmea.h and Documentation/gpsnmea-uapi.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/align.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -24,7 +31,14 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include <uapi/linux/gpsnmea.h>
+
 #include "gpsnmea.h"
+
+static_assert(sizeof(struct gpsnmea_record) == 32);
+static_assert(sizeof(struct gpsnmea_info) == 32);
+static_assert(ALIGN(sizeof(struct gpsnmea_record) + NMEA_SENTENCE_BUF, 8) <=
+	      GPSNMEA_RECORD_MAX);
 
 /**
  * struct gpsnmea_reader - one open file of /dev/gpsnmea
@@ -33,18 +47,24 @@
  * @seq: sequence number of the next sentence to hand out
  * @lost: sentences this reader missed because it fell behind
  * @lost_unreported: a loss happened that read() has not reported yet
- * @buf: the sentence being handed out
- * @len: bytes in @buf
- * @off: bytes of @buf already read; a short read() keeps the rest
+ * @format: enum gpsnmea_format of this file
+ * @cur: the sentence being handed out (text, length, timestamps)
+ * @cur_seq: its sequence number
+ * @off: bytes of @cur.text already read; a short read() keeps the rest.
+ *	@off == @cur.len when nothing is pending.
+ *
+ * @seq, @lost and @lost_unreported change under both @lock and the ring's
+ * lock; the wait condition and poll() read them under the ring's lock only.
  */
 struct gpsnmea_reader {
 	struct gpsnmea *gn;
-	struct mutex lock;	/* one read() at a time per file */
+	struct mutex lock;	/* one read() or ioctl() at a time per file */
 	u64 seq;
 	u64 lost;
 	bool lost_unreported;
-	char buf[NMEA_SENTENCE_BUF];
-	u32 len;
+	u32 format;
+	struct gpsnmea_slot cur;
+	u64 cur_seq;
 	u32 off;
 };
 
@@ -118,9 +138,9 @@ static bool gpsnmea_reader_woken(struct gpsnmea_reader *r)
 
 /**
  * gpsnmea_reader_fetch - take the reader's next sentence out of the ring
- * @r: reader with nothing left in @r->buf
+ * @r: reader with nothing left in @r->cur
  *
- * Return: 0 with the sentence in @r->buf; -EPIPE once after a loss;
+ * Return: 0 with the sentence in @r->cur; -EPIPE once after a loss;
  * -EAGAIN when nothing is there; -ENODEV once the device is gone.
  */
 static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
@@ -142,8 +162,11 @@ static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
 		ret = -EPIPE;
 	} else if (r->seq != gn->ring_head) {
 		slot = &gn->ring[r->seq & (GPSNMEA_RING_SLOTS - 1)];
-		memcpy(r->buf, slot->text, slot->len);
-		r->len = slot->len;
+		r->cur.mono_ns = slot->mono_ns;
+		r->cur.real_ns = slot->real_ns;
+		r->cur.len = slot->len;
+		memcpy(r->cur.text, slot->text, slot->len);
+		r->cur_seq = r->seq;
 		r->off = 0;
 		r->seq++;
 	} else {
@@ -153,9 +176,56 @@ static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
 	return ret;
 }
 
+static u32 gpsnmea_record_size(u32 len)
+{
+	return ALIGN(sizeof(struct gpsnmea_record) + len + 1, 8);
+}
+
 /*
- * read() hands out whole sentences: as many as fit, at least part of one.
- * It blocks only while it has copied nothing.
+ * Copy the pending sentence out as one record, or nothing.
+ * Return: bytes copied; 0 if @room cannot hold it; -EFAULT.
+ */
+static ssize_t gpsnmea_copy_record(struct gpsnmea_reader *r,
+				   char __user *ubuf, size_t room)
+{
+	struct gpsnmea_record hdr = {
+		.size = gpsnmea_record_size(r->cur.len),
+		.len = r->cur.len,
+		.seq = r->cur_seq,
+		.mono_ns = r->cur.mono_ns,
+		.real_ns = r->cur.real_ns,
+	};
+	size_t pad = hdr.size - sizeof(hdr) - hdr.len;
+
+	if (room < hdr.size)
+		return 0;
+	if (copy_to_user(ubuf, &hdr, sizeof(hdr)) ||
+	    copy_to_user(ubuf + sizeof(hdr), r->cur.text, hdr.len) ||
+	    clear_user(ubuf + sizeof(hdr) + hdr.len, pad))
+		return -EFAULT;
+	r->off = r->cur.len;
+	return hdr.size;
+}
+
+/* Copy text of the pending sentence: all of it, or part if it is the first. */
+static ssize_t gpsnmea_copy_text(struct gpsnmea_reader *r, char __user *ubuf,
+				 size_t room, bool first)
+{
+	size_t n = min_t(size_t, r->cur.len - r->off, room);
+
+	if (!first && n < r->cur.len - r->off)
+		return 0;
+	if (copy_to_user(ubuf, r->cur.text + r->off, n))
+		return -EFAULT;
+	r->off += n;
+	return n;
+}
+
+/*
+ * read() hands out whole sentences: as many as fit, at least part of one
+ * in text format, at least one record in record format (-EINVAL if the
+ * buffer cannot hold it; it stays for the next read()). It blocks only
+ * while it has copied nothing.
  */
 static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 			    size_t count, loff_t *ppos)
@@ -163,6 +233,7 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 	struct gpsnmea_reader *r = file->private_data;
 	struct gpsnmea *gn = r->gn;
 	size_t done = 0;
+	ssize_t n;
 	int ret = 0;
 
 	if (!count)
@@ -171,9 +242,7 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 		return -ERESTARTSYS;
 
 	while (done < count) {
-		size_t n;
-
-		if (r->off == r->len) {
+		if (r->off == r->cur.len) {
 			ret = gpsnmea_reader_fetch(r);
 			if (ret == -EAGAIN && !done &&
 			    !(file->f_flags & O_NONBLOCK)) {
@@ -189,19 +258,84 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 			if (ret)
 				break;
 		}
-		/* Only whole sentences after the first. */
-		n = min_t(size_t, r->len - r->off, count - done);
-		if (done && n < r->len - r->off)
-			break;
-		if (copy_to_user(ubuf + done, r->buf + r->off, n)) {
-			ret = -EFAULT;
+		if (r->format == GPSNMEA_FORMAT_RECORD)
+			n = gpsnmea_copy_record(r, ubuf + done, count - done);
+		else
+			n = gpsnmea_copy_text(r, ubuf + done, count - done,
+					      !done);
+		if (n <= 0) {
+			if (n < 0)
+				ret = n;
+			else if (!done)
+				ret = -EINVAL;
 			break;
 		}
-		r->off += n;
 		done += n;
 	}
 	mutex_unlock(&r->lock);
 	return done ? done : ret;
+}
+
+/*
+ * A sentence that a text read() has taken only part of is handed out
+ * again from its start in the new format, so that records stay whole.
+ */
+static int gpsnmea_set_format(struct gpsnmea_reader *r, u32 format)
+{
+	if (format != GPSNMEA_FORMAT_TEXT && format != GPSNMEA_FORMAT_RECORD)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&r->lock))
+		return -ERESTARTSYS;
+	if (format != r->format && r->off != r->cur.len)
+		r->off = 0;
+	WRITE_ONCE(r->format, format);
+	mutex_unlock(&r->lock);
+	return 0;
+}
+
+static int gpsnmea_get_info(struct gpsnmea_reader *r,
+			    struct gpsnmea_info *info)
+{
+	struct gpsnmea *gn = r->gn;
+
+	memset(info, 0, sizeof(*info));
+	if (mutex_lock_interruptible(&r->lock))
+		return -ERESTARTSYS;
+	spin_lock_bh(&gn->ring_lock);
+	info->seq = r->off != r->cur.len ? r->cur_seq : r->seq;
+	info->lost = r->lost;
+	info->head = gn->ring_head;
+	spin_unlock_bh(&gn->ring_lock);
+	info->format = r->format;
+	info->ring_slots = GPSNMEA_RING_SLOTS;
+	mutex_unlock(&r->lock);
+	return 0;
+}
+
+static long gpsnmea_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct gpsnmea_reader *r = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	struct gpsnmea_info info;
+	u32 format;
+	int ret;
+
+	switch (cmd) {
+	case GPSNMEA_IOC_SET_FORMAT:
+		if (get_user(format, (u32 __user *)uarg))
+			return -EFAULT;
+		return gpsnmea_set_format(r, format);
+	case GPSNMEA_IOC_GET_FORMAT:
+		return put_user(READ_ONCE(r->format), (u32 __user *)uarg);
+	case GPSNMEA_IOC_GET_INFO:
+		ret = gpsnmea_get_info(r, &info);
+		if (ret)
+			return ret;
+		return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	default:
+		return -ENOTTY;
+	}
 }
 
 static __poll_t gpsnmea_poll(struct file *file, poll_table *wait)
@@ -213,7 +347,7 @@ static __poll_t gpsnmea_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &gn->readq, wait);
 
 	spin_lock_bh(&gn->ring_lock);
-	if (r->off != r->len || gpsnmea_reader_ready(r) ||
+	if (r->off != r->cur.len || gpsnmea_reader_ready(r) ||
 	    r->seq < gpsnmea_ring_tail(gn))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (gn->disconnected)
@@ -260,6 +394,8 @@ static const struct file_operations gpsnmea_fops = {
 	.release = gpsnmea_release_file,
 	.read = gpsnmea_read,
 	.poll = gpsnmea_poll,
+	.unlocked_ioctl = gpsnmea_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 int gpsnmea_chardev_register(struct gpsnmea *gn)

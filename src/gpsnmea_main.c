@@ -51,6 +51,11 @@ static unsigned int glitch_pct = 15;
 module_param(glitch_pct, uint, 0444);
 MODULE_PARM_DESC(glitch_pct, "Ignore pulses shorter than this % of a bit (default 15, 0 = off)");
 
+static bool allow_no_checksum;
+module_param(allow_no_checksum, bool, 0444);
+MODULE_PARM_DESC(allow_no_checksum,
+		 "Accept sentences without a *hh checksum (default off: dropped and counted)");
+
 static char *bh;
 module_param(bh, charp, 0444);
 MODULE_PARM_DESC(bh, "Bottom half: tasklet, bh_wq (6.9+), wq or thread (default: bh_wq where available, else tasklet)");
@@ -163,6 +168,7 @@ static int gpsnmea_read_settings(struct gpsnmea *gn)
 	gn->invert = invert ^ device_property_read_bool(gn->dev, "rx-inverted");
 	gn->max_len = max_len;
 	gn->glitch_pct = glitch_pct;
+	gn->allow_no_checksum = allow_no_checksum;
 
 	device_property_read_string(gn->dev, "linux,bottom-half", &mode);
 	if (!mode) {

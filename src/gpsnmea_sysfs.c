@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/sysfs.h>
 
@@ -50,6 +51,15 @@ static ssize_t glitch_pct_show(struct device *dev,
 	return sysfs_emit(buf, "%u\n", gn->glitch_pct);
 }
 static DEVICE_ATTR_RO(glitch_pct);
+
+static ssize_t allow_no_checksum_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", gn->allow_no_checksum);
+}
+static DEVICE_ATTR_RO(allow_no_checksum);
 
 static ssize_t bh_show(struct device *dev, struct device_attribute *attr,
 		       char *buf)
@@ -111,6 +121,7 @@ static struct attribute *gpsnmea_attrs[] = {
 	&dev_attr_invert.attr,
 	&dev_attr_max_len.attr,
 	&dev_attr_glitch_pct.attr,
+	&dev_attr_allow_no_checksum.attr,
 	&dev_attr_bh.attr,
 	&dev_attr_bh_available.attr,
 	&dev_attr_fix.attr,
@@ -162,6 +173,7 @@ GPSNMEA_STAT_ATTR(framing_errors, uart.framing_errors);
 GPSNMEA_STAT_ATTR(glitches, uart.glitches);
 GPSNMEA_STAT_ATTR(order_errors, uart.order_errors);
 GPSNMEA_STAT_ATTR(sentences, sentences);
+GPSNMEA_STAT_ATTR(no_checksum_sentences, no_checksum);
 GPSNMEA_STAT_ATTR(checksum_errors, drops[NMEA_DROP_CHECKSUM]);
 GPSNMEA_STAT_ATTR(no_checksum_errors, drops[NMEA_DROP_NO_CHECKSUM]);
 GPSNMEA_STAT_ATTR(length_errors, drops[NMEA_DROP_TOO_LONG]);
@@ -269,10 +281,40 @@ static ssize_t bh_latency_hist_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(bh_latency_hist);
 
+/*
+ * "NAME COUNT" per sentence address, in the order first seen, then
+ * "other COUNT". The table is copied under the lock and printed after.
+ */
+static ssize_t sentence_types_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+	struct nmea_types *types;
+	unsigned int i;
+	int len = 0;
+
+	types = kmalloc(sizeof(*types), GFP_KERNEL);
+	if (!types)
+		return -ENOMEM;
+	spin_lock_bh(&gn->stats_lock);
+	*types = gn->types_snap;
+	spin_unlock_bh(&gn->stats_lock);
+
+	for (i = 0; i < types->n && i < NMEA_TYPES_MAX; i++)
+		len += sysfs_emit_at(buf, len, "%.*s %llu\n", NMEA_TYPE_LEN,
+				     types->t[i].name, types->t[i].count);
+	len += sysfs_emit_at(buf, len, "other %llu\n", types->other);
+	kfree(types);
+	return len;
+}
+static DEVICE_ATTR_RO(sentence_types);
+
 static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_edges.attr.attr,
 	&gpsnmea_stat_bytes.attr.attr,
 	&gpsnmea_stat_sentences.attr.attr,
+	&gpsnmea_stat_no_checksum_sentences.attr.attr,
+	&dev_attr_sentence_types.attr,
 	&gpsnmea_stat_framing_errors.attr.attr,
 	&gpsnmea_stat_glitches.attr.attr,
 	&gpsnmea_stat_order_errors.attr.attr,

@@ -24,6 +24,10 @@
  * sentence, so that a lost line end costs one sentence, not two).
  *
  * Every check is O(1) per byte: the checksum is kept as a running XOR.
+ *
+ * Valid sentences are counted in f->sentences, those without a checksum
+ * (accepted only with allow_no_checksum) also in f->no_checksum, and each
+ * by its address (the field after '$' or '!') in f->types.
  */
 #include <gpsnmea/nmea_framer.h>
 
@@ -72,6 +76,41 @@ static void nmea_drop(struct nmea_framer *f, enum nmea_drop why)
 	f->cr = false;
 }
 
+static bool nmea_is_addr_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Count a valid sentence of @len bytes (no CRLF) under its address. */
+static void nmea_count_type(struct nmea_types *types, const char *s, u32 len)
+{
+	u32 i, n = 0;
+
+	while (n + 1 < len && s[n + 1] != ',' && s[n + 1] != '*') {
+		if (!nmea_is_addr_char(s[n + 1]) || n == NMEA_TYPE_LEN)
+			goto other;
+		n++;
+	}
+	if (!n)
+		goto other;
+	for (i = 0; i < types->n; i++) {
+		if (!strncmp(types->t[i].name, s + 1, n) &&
+		    !types->t[i].name[n]) {
+			types->t[i].count++;
+			return;
+		}
+	}
+	if (types->n == NMEA_TYPES_MAX)
+		goto other;
+	memcpy(types->t[i].name, s + 1, n);
+	types->t[i].name[n] = '\0';
+	types->t[i].count = 1;
+	types->n++;
+	return;
+other:
+	types->other++;
+}
+
 /*
  * The line ended (LF): check the checksum and hand the sentence out.
  * Return: its length with CRLF, or 0 if it was dropped.
@@ -101,6 +140,8 @@ static u32 nmea_end(struct nmea_framer *f)
 			return 0;
 		}
 	}
+	nmea_count_type(&f->types, f->buf, len);
+	f->no_checksum += !star;
 	f->buf[len++] = '\r';
 	f->buf[len++] = '\n';
 	f->buf[len] = '\0';

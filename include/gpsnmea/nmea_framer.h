@@ -44,6 +44,35 @@ enum nmea_drop {
 	NMEA_DROP_NR
 };
 
+/* Sentence types (addresses) counted one by one; the rest go to "other". */
+#define NMEA_TYPES_MAX		32
+/* Longest address counted by name, e.g. "GPRMC", "PGRME", "PUBX". */
+#define NMEA_TYPE_LEN		15
+
+/**
+ * struct nmea_type_count - sentences of one type
+ * @name: the address field: talker and type ("GPRMC", "AIVDM") or a
+ *	proprietary address in full ("PGRME"); NUL-terminated
+ * @count: valid sentences with that address
+ */
+struct nmea_type_count {
+	char name[NMEA_TYPE_LEN + 1];
+	u64 count;
+};
+
+/**
+ * struct nmea_types - valid sentences counted by address
+ * @t: one entry per address, in the order they were first seen
+ * @n: entries used in @t
+ * @other: sentences not counted in @t: the table was full, or the address
+ *	was empty, longer than NMEA_TYPE_LEN or not made of A-Z and 0-9
+ */
+struct nmea_types {
+	struct nmea_type_count t[NMEA_TYPES_MAX];
+	u32 n;
+	u64 other;
+};
+
 /**
  * struct nmea_framer_config - settings
  * @max_len: longest accepted sentence, counted from '$'/'!' up to and
@@ -60,6 +89,8 @@ struct nmea_framer_config {
 struct nmea_framer {
 	struct nmea_framer_config cfg;
 	u64 sentences;			/* valid sentences delivered */
+	u64 no_checksum;		/* ... of which without "*hh" */
+	struct nmea_types types;	/* ... counted by address */
 	u64 drops[NMEA_DROP_NR];	/* sentences (bytes for GARBAGE) dropped */
 	/* --- private to nmea_framer.c --- */
 	char buf[NMEA_SENTENCE_BUF];	/* sentence being gathered */

@@ -361,6 +361,131 @@ static void test_reset(void)
 	check_drops(&f, none);
 }
 
+/*
+ * allow_no_checksum: off, a sentence without "*hh" is dropped and counted;
+ * on, it is delivered and counted in no_checksum as well as in sentences.
+ */
+static void test_no_checksum_counter(void)
+{
+	static const char *const input =
+		"$GPBOD,,T,,M,,\r\n" GGA "\r\n" "$PGRMZ,246,f,3\r\n"
+		"!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0\r\n";
+	struct nmea_framer f;
+	struct out o;
+	int allow;
+
+	for (allow = 0; allow < 2; allow++) {
+		memset(&o, 0, sizeof(o));
+		framer_setup(&f, 0, allow);
+		feed_str(&f, &o, input);
+		CHECK_EQ(o.count, allow ? 4 : 1);
+		CHECK_EQ(f.sentences, allow ? 4 : 1);
+		CHECK_EQ(f.no_checksum, allow ? 3 : 0);
+		CHECK_EQ(f.drops[NMEA_DROP_NO_CHECKSUM], allow ? 0 : 3);
+		if (allow)
+			CHECK(!strcmp(o.text, "$GPBOD,,T,,M,,\r\n" GGA "\r\n"
+				      "$PGRMZ,246,f,3\r\n"
+				      "!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0\r\n"));
+		else
+			CHECK(!strcmp(o.text, GGA "\r\n"));
+	}
+}
+
+/* Proprietary sentences ($P + maker + type) pass like any other. */
+static void test_proprietary(void)
+{
+	static const char *const good[] = {
+		"$PGRME,15.0,M,45.0,M,25.0,M*1C\r\n",
+		"$PMTK001,604,3*32\r\n",
+		"$PUBX,00,081350.00,4717.113210,N,00833.915187,E,546.589,G3,2.1,2.0,0.007,77.52,0.007,,0.92,1.19,0.77,9,0,0*5F\r\n",
+		"$PSRFEPE,100542.000,A,0.7,6.82,10.07,0.3,180.0*2F\r\n",
+	};
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 none[NMEA_DROP_NR] = { 0 };
+	char all[512] = "";
+	size_t i;
+
+	framer_setup(&f, 0, false);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		feed_str(&f, &o, good[i]);
+		strcat(all, good[i]);
+	}
+	CHECK_EQ(o.count, sizeof(good) / sizeof(good[0]));
+	CHECK(!strcmp(o.text, all));
+	check_drops(&f, none);
+	CHECK_EQ(f.types.n, 4);
+	CHECK(!strcmp(f.types.t[0].name, "PGRME"));
+	CHECK(!strcmp(f.types.t[1].name, "PMTK001"));
+	CHECK(!strcmp(f.types.t[2].name, "PUBX"));
+	CHECK(!strcmp(f.types.t[3].name, "PSRFEPE"));
+}
+
+static u64 type_count(const struct nmea_framer *f, const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < f->types.n; i++)
+		if (!strcmp(f->types.t[i].name, name))
+			return f->types.t[i].count;
+	return 0;
+}
+
+/*
+ * Sentence types: counted by address in first-seen order, only valid
+ * sentences; odd addresses and those beyond the table go to "other".
+ */
+static void test_sentence_types(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	char buf[128], body[64];
+	int i;
+
+	framer_setup(&f, 0, true);
+	feed_str(&f, &o, GGA "\r\n" RMC "\r\n" GGA "\r\n");
+	feed_str(&f, &o, "$GPGGA,bad*00\r\n");		/* dropped: not counted */
+	feed_str(&f, &o, "!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26\r\n");
+	feed_str(&f, &o, "$GPBOD,,T,,M,,\r\n");		/* no checksum, allowed */
+	feed_str(&f, &o, "$GPTXT\r\n");			/* address alone */
+	feed_str(&f, &o, "$PABCDEFGHIJKLMN,1\r\n");	/* 15 characters: counted */
+	feed_str(&f, &o, "$PABCDEFGHIJKLMNO,1\r\n");	/* 16: other */
+	feed_str(&f, &o, "$gprmc,1\r\n");			/* lower case: other */
+	feed_str(&f, &o, "$,1\r\n");				/* empty: other */
+	feed_str(&f, &o, "$*00\r\n");				/* empty: other */
+	CHECK_EQ(f.sentences, 11);
+	CHECK_EQ(f.drops[NMEA_DROP_CHECKSUM], 1);
+	CHECK_EQ(f.types.n, 6);
+	CHECK(!strcmp(f.types.t[0].name, "GPGGA"));
+	CHECK(!strcmp(f.types.t[1].name, "GPRMC"));
+	CHECK(!strcmp(f.types.t[2].name, "AIVDM"));
+	CHECK_EQ(type_count(&f, "GPGGA"), 2);
+	CHECK_EQ(type_count(&f, "GPRMC"), 1);
+	CHECK_EQ(type_count(&f, "AIVDM"), 1);
+	CHECK_EQ(type_count(&f, "GPBOD"), 1);
+	CHECK_EQ(type_count(&f, "GPTXT"), 1);
+	CHECK_EQ(type_count(&f, "PABCDEFGHIJKLMN"), 1);
+	CHECK_EQ(f.types.other, 4);
+
+	/* Fill the table: 26 more types fit, then the rest is "other". */
+	for (i = 0; i < 30; i++) {
+		snprintf(body, sizeof(body), "$GPX%c%c,%d", 'A' + i % 26,
+			 'A' + i / 26, i);
+		feed_str(&f, &o, sentence(buf, body, 0));
+		feed_str(&f, &o, "\r\n");
+	}
+	feed_str(&f, &o, RMC "\r\n");
+	CHECK_EQ(f.types.n, NMEA_TYPES_MAX);
+	CHECK_EQ(f.types.other, 4 + 30 - (NMEA_TYPES_MAX - 6));
+	CHECK_EQ(type_count(&f, "GPRMC"), 2);
+	CHECK_EQ(type_count(&f, "GPXZA"), 1);
+	CHECK_EQ(type_count(&f, "GPXAB"), 0);
+
+	/* Reset keeps the counters. */
+	nmea_framer_reset(&f);
+	CHECK_EQ(type_count(&f, "GPGGA"), 2);
+}
+
 /* Every line of every gpsd log comes out exactly, with CRLF. */
 static void test_corpus(void)
 {
@@ -406,6 +531,12 @@ static void test_corpus(void)
 			CHECK_EQ(bad, 1);
 		else
 			CHECK_EQ(bad, 0);
+		/* Every sentence is counted under one address, none as other. */
+		for (k = 0, bad = 0; k < f.types.n; k++)
+			bad += f.types.t[k].count;
+		CHECK_EQ(bad, f.sentences);
+		CHECK_EQ(f.types.other, 0);
+		CHECK_EQ(f.no_checksum, 0);
 		free(out);
 	}
 	corpus_free(logs, n);
@@ -425,6 +556,9 @@ const struct test framer_tests[] = {
 	{ "framer_cr_handling", test_cr_handling },
 	{ "framer_counters_exact", test_counters_exact },
 	{ "framer_reset", test_reset },
+	{ "framer_no_checksum_counted", test_no_checksum_counter },
+	{ "framer_proprietary", test_proprietary },
+	{ "framer_sentence_types", test_sentence_types },
 	{ "framer_corpus_round_trip", test_corpus },
 	TEST_END
 };
