@@ -172,6 +172,7 @@ GPSNMEA_STAT_ATTR(bh_runs, bh_runs);
 GPSNMEA_STAT_ATTR(bh_edges_max, bh_edges_max);
 GPSNMEA_STAT_ATTR(fifo_high_water, fifo_high_water);
 GPSNMEA_STAT_ATTR(bh_latency_max_ns, lat_max_ns);
+GPSNMEA_STAT_ATTR(gnss_drops, gnss_drops);
 
 static ssize_t overruns_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -272,6 +273,7 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_pct_50.attr.attr,
 	&gpsnmea_pct_99.attr.attr,
 	&dev_attr_bh_latency_hist.attr,
+	&gpsnmea_stat_gnss_drops.attr.attr,
 	NULL
 };
 
