@@ -1,0 +1,265 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of scripts/vm-gpsd: Debian's gpsd, unmodified, reads
+# /dev/gpsnmea while the simulated GPS replays corpus logs, and gpspipe -w
+# must report the fixes of the log's .chk file (gpsd's own regression
+# output): the same time, lat and lon in every TPV that has them, in order.
+# /dev/gnssN (gnss=1): it carries exactly the sentences /dev/gpsnmea does,
+# gpsd reads it too, it refuses writes, and its readers get end-of-file
+# when the device is unbound or the module unloaded.
+#
+# /gpsd/env sets BAUD, LOGS (gpsd on /dev/gpsnmea), GNSS_LOG; /gpsd/NAME.wire
+# is what the receiver sends, NAME.expect the sentences a correct driver
+# delivers, NAME.log.chk gpsd's reading. KTAP on stdout; files in /results.
+. /gpsd/env
+sim=/sys/kernel/debug/gpsnmea-sim/line0
+dev=/sys/bus/platform/devices/gpsnmea
+drv=/sys/bus/platform/drivers/gpsnmea
+n=0
+rc=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n $*"
+	rc=1
+}
+
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# Is PID running (not gone, not a zombie)?
+running() {
+	st=
+	[ -r "/proc/$1/stat" ] && read -r _ _ st _ < "/proc/$1/stat"
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_gone PID [TENTHS]: true once PID has exited (default 5 s).
+wait_gone() {
+	i=0
+	while running "$1"; do
+		i=$((i + 1))
+		[ "$i" -le "${2:-50}" ] || return 1
+		usleep 100000
+	done
+}
+
+# Send a log and wait until the driver has decoded its last byte.
+send() {
+	cat "/gpsd/$1.wire" > $sim/tx || bail "writing to the simulated GPS failed"
+	while [ "$(cat $sim/pending)" != 0 ]; do
+		usleep 20000
+	done
+	last=-1
+	while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
+		last=$(cat $dev/statistics/bytes)
+		usleep 200000
+	done
+}
+
+# "time lat lon" of every TPV with a position, in order ("-" for a fix
+# without time); a fix reported twice in a row counts once (gpsd versions
+# differ in how often they report an epoch whose sentences straddle a
+# cycle, as beidou-gb.log's do).
+tpvs() {
+	awk '
+	function val(s, k,   v) {
+		if (!match(s, "\"" k "\":[^,}]*"))
+			return ""
+		v = substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
+		gsub(/"/, "", v)
+		return v
+	}
+	/"class":"TPV"/ {
+		t = val($0, "time"); la = val($0, "lat"); lo = val($0, "lon")
+		if (la != "" && lo != "")
+			print (t == "" ? "-" : t), la, lo
+	}' "$1" | uniq
+}
+
+# gpsd_check NAME DEVICE [CATS]: gpsd reads DEVICE while NAME is replayed;
+# with CATS, so do cat /dev/gpsnmea and cat /dev/$gnss (into /results).
+gpsd_check() {
+	name=$1
+	node=$2
+	cats=${3:-}
+	out=/results/$name.${node##*/}
+	# -N foreground, -n open the device now; the socket and pid file
+	# go to /tmp. It refuses a device another process has open.
+	gpsd -N -n -D 1 -F /tmp/gpsd.sock -P /tmp/gpsd.pid "$node" 2> "$out.gpsd-log" &
+	gpsd_pid=$!
+	i=0
+	until ls -l /proc/$gpsd_pid/fd 2>/dev/null | grep -q " -> $node\$"; do
+		i=$((i + 1))
+		if [ "$i" -gt 100 ] || ! running $gpsd_pid; then
+			echo "# gpsd did not open $node"
+			sed 's/^/# /' "$out.gpsd-log" | tail -n 5
+			not_ok "gpsd_${name}_${node##*/}"
+			kill $gpsd_pid 2>/dev/null
+			return
+		fi
+		usleep 100000
+	done
+	gpspipe -w > "$out.json" 2> "$out.gpspipe-log" &
+	pipe_pid=$!
+	i=0
+	until grep -q '"class":"WATCH"' "$out.json" 2>/dev/null; do
+		i=$((i + 1))
+		if [ "$i" -gt 100 ]; then
+			echo "# gpspipe got no WATCH from gpsd"
+			not_ok "gpsd_${name}_${node##*/}"
+			kill $pipe_pid $gpsd_pid 2>/dev/null
+			return
+		fi
+		usleep 100000
+	done
+
+	if [ -n "$cats" ]; then
+		# Opened after gpsd has its device: it checks at open only.
+		cat /dev/gpsnmea > /results/same.gpsnmea &
+		cat1=$!
+		cat "/dev/$gnss" > /results/same.gnss &
+		cat2=$!
+		usleep 100000
+	fi
+	send "$name"
+	# gpsd reports a cycle once it sees the next one start, or after a
+	# quiet spell: give it that (idle guest time costs nothing here).
+	sleep 2
+	kill $pipe_pid $gpsd_pid
+	if [ -n "$cats" ]; then
+		kill $cat1 $cat2
+		wait_gone $cat1
+		wait_gone $cat2
+	fi
+	wait_gone $pipe_pid
+	wait_gone $gpsd_pid || kill -9 $gpsd_pid
+
+	tpvs "/gpsd/$name.log.chk" > "$out.expected"
+	tpvs "$out.json" > "$out.got"
+	echo "# $name via $node: $(wc -l < "$out.got") fixes, .chk has $(wc -l < "$out.expected")"
+	if [ -s "$out.expected" ] && cmp -s "$out.expected" "$out.got"; then
+		ok "gpsd_${name}_${node##*/}"
+	else
+		diff "$out.expected" "$out.got" | head -n 10 | sed 's/^/# /'
+		not_ok "gpsd_${name}_${node##*/}"
+	fi
+}
+
+set -- $LOGS
+echo "KTAP version 1"
+echo "1..$(($# + 7))"
+
+for m in /modules/deps/*.ko; do
+	[ -e "$m" ] || continue
+	insmod "$m" || bail "$m did not load"
+done
+insmod /modules/gpsnmea_sim.ko || bail "gpsnmea_sim.ko did not load"
+echo "$BAUD" > $sim/baud || bail "the simulated GPS refused baud $BAUD"
+insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" gnss=1 ||
+	bail "gpsnmea.ko gnss=1 did not load: $(dmesg | tail -n 3)"
+ip link set lo up || bail "no loopback interface"
+# gpsd and gpspipe meet on localhost:2947.
+echo '127.0.0.1 localhost' > /etc/hosts
+# gpsd moves dates before 2017 forward by 1024 weeks (GPS week rollover)
+# when the system clock looks valid; the corpus's .chk dates are the
+# receivers' own. With a clock before 1980 gpsd takes them as they are.
+date -s '1970-01-02 00:00:00' > /dev/null || bail "cannot set the clock"
+echo "# $(uname -r), $BAUD baud, bottom half $(cat $dev/bh), $(gpsd -V)"
+
+gnss=$(ls $dev/gnss 2>/dev/null)
+if [ -n "$gnss" ] && [ -c "/dev/$gnss" ] &&
+   [ "$(cat /sys/class/gnss/$gnss/type)" = NMEA ]; then
+	echo "# /dev/$gnss, type NMEA"
+	ok gnss_device_registered
+else
+	echo "# no GNSS device of type NMEA under $dev/gnss: '$gnss'"
+	not_ok gnss_device_registered
+	gnss=gnss0
+fi
+
+# gpsd on /dev/gpsnmea, one log after the other; during the first one,
+# /dev/gpsnmea and /dev/gnssN are read by cat as well.
+cats=1
+for log in $LOGS; do
+	gpsd_check "$log" /dev/gpsnmea $cats
+	if [ -n "$cats" ]; then
+		echo "# $log: /dev/gpsnmea $(wc -c < /results/same.gpsnmea) bytes, /dev/$gnss $(wc -c < /results/same.gnss) bytes, expected $(wc -c < "/gpsd/$log.expect"); gnss_drops $(cat $dev/statistics/gnss_drops)"
+		if cmp -s /results/same.gnss "/gpsd/$log.expect" &&
+		   cmp -s /results/same.gpsnmea "/gpsd/$log.expect" &&
+		   [ "$(cat $dev/statistics/gnss_drops)" = 0 ]; then
+			ok gnss_same_sentences
+		else
+			not_ok gnss_same_sentences
+		fi
+	fi
+	cats=
+done
+
+# gpsd on /dev/gnssN.
+gpsd_check "$GNSS_LOG" "/dev/$gnss"
+
+# The GNSS core refuses writes when the driver has no write_raw.
+if echo '$PMTK000*32' > "/dev/$gnss" 2>/dev/null; then
+	not_ok gnss_write_refused
+else
+	ok gnss_write_refused
+fi
+
+# Unbind while the simulated GPS sends and a reader waits in read().
+cat "/dev/$gnss" > /results/unbind.gnss &
+r1=$!
+head -c 2000 "/gpsd/$GNSS_LOG.wire" > $sim/tx
+usleep 1000000
+echo gpsnmea > $drv/unbind
+if wait_gone $r1 && wait $r1 && [ ! -e "/dev/$gnss" ] &&
+   [ -s /results/unbind.gnss ]; then
+	ok gnss_unbind_with_reader
+else
+	kill -9 $r1 2>/dev/null
+	not_ok gnss_unbind_with_reader
+fi
+echo gpsnmea > $drv/bind
+while [ "$(cat $sim/pending)" != 0 ]; do
+	usleep 20000
+done
+gnss=$(ls $dev/gnss 2>/dev/null)
+
+# rmmod while a reader has /dev/gnssN open: the GNSS core owns the node,
+# so the module may go; the reader gets end-of-file.
+if [ -n "$gnss" ]; then
+	cat "/dev/$gnss" > /dev/null &
+	r1=$!
+	usleep 200000
+	if rmmod gpsnmea && wait_gone $r1 && wait $r1; then
+		ok gnss_rmmod_with_reader
+	else
+		kill -9 $r1 2>/dev/null
+		not_ok gnss_rmmod_with_reader
+	fi
+else
+	echo "# no GNSS device after rebinding"
+	not_ok gnss_rmmod_with_reader
+fi
+
+# Default gnss=0: no GNSS device.
+rmmod gpsnmea 2>/dev/null
+insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" ||
+	bail "gpsnmea.ko did not load again"
+if [ ! -e $dev/gnss ] && [ -z "$(ls /sys/class/gnss)" ]; then
+	ok gnss_off_by_default
+else
+	not_ok gnss_off_by_default
+fi
+rmmod gpsnmea || rc=1
+rmmod gpsnmea_sim || rc=1
+echo "# guest time $(cut -d ' ' -f 1 /proc/uptime) s"
+exit $rc
