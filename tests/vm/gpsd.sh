@@ -95,12 +95,13 @@ tpvs() {
 	}' "$1" | uniq
 }
 
-# gpsd_check NAME DEVICE [CATS]: gpsd reads DEVICE while NAME is replayed;
-# with CATS, so do cat /dev/gpsnmea and cat /dev/$gnss (into /results).
+# gpsd_check NAME DEVICE [cats|hold]: gpsd reads DEVICE while NAME is
+# replayed. With "cats", so do cat /dev/gpsnmea and cat /dev/$gnss (into
+# /results/same.*); with "hold", /dev/$gnss is held open unread on fd 3.
 gpsd_check() {
 	name=$1
 	node=$2
-	cats=${3:-}
+	extra=${3:-}
 	out=/results/$name.${node##*/}
 	# -N foreground, -n open the device now; the socket and pid file
 	# go to /tmp. It refuses a device another process has open.
@@ -132,7 +133,9 @@ gpsd_check() {
 		usleep 100000
 	done
 
-	if [ -n "$cats" ]; then
+	if [ "$extra" = hold ]; then
+		exec 3< "/dev/$gnss"
+	elif [ "$extra" = cats ]; then
 		# Opened after gpsd has its device: it checks at open only.
 		cat /dev/gpsnmea > /results/same.gpsnmea &
 		cat1=$!
@@ -145,7 +148,7 @@ gpsd_check() {
 	# quiet spell: give it that (idle guest time costs nothing here).
 	sleep 2
 	kill $pipe_pid $gpsd_pid
-	if [ -n "$cats" ]; then
+	if [ "$extra" = cats ]; then
 		kill "$cat1" "$cat2"
 		wait_gone "$cat1"
 		wait_gone "$cat2"
@@ -166,9 +169,9 @@ gpsd_check() {
 
 # shellcheck disable=SC2086 # a list of names
 set -- $LOGS
-# One test per log, gnss_same_sentences with the first, gpsd on /dev/gnssN;
-# and five more.
-plan=$(($# + ${1:+1} + ${GNSS_GPSD:+1} + 5))
+# One test per log, gnss_same_sentences with the first, a full buffer with
+# the second, gpsd on /dev/gnssN; and five more.
+plan=$(($# + ${1:+1} + ${2:+1} + ${GNSS_GPSD:+1} + 5))
 echo "KTAP version 1"
 echo "1..$plan"
 
@@ -201,13 +204,15 @@ else
 fi
 
 # gpsd on /dev/gpsnmea, one log after the other; during the first one,
-# /dev/gpsnmea and /dev/gnssN are read by cat as well. Then gpsd on
-# /dev/gnssN. Not with -smp 2: its timers are too coarse for byte-exact
+# /dev/gpsnmea and /dev/gnssN are read by cat as well, during the second
+# /dev/gnssN is held open unread. Then gpsd on /dev/gnssN. Not with -smp 2: its timers are too coarse for byte-exact
 # replays at 9600 baud.
-cats=1
+nlog=0
 for log in $LOGS; do
-	gpsd_check "$log" /dev/gpsnmea $cats
-	if [ -n "$cats" ]; then
+	nlog=$((nlog + 1))
+	case $nlog in
+	1)
+		gpsd_check "$log" /dev/gpsnmea cats
 		echo "# $log: /dev/gpsnmea $(wc -c < /results/same.gpsnmea) bytes, /dev/$gnss $(wc -c < /results/same.gnss) bytes, expected $(wc -c < "/gpsd/$log.expect"); gnss_drops $(cat $dev/statistics/gnss_drops)"
 		if cmp -s /results/same.gnss "/gpsd/$log.expect" &&
 		   cmp -s /results/same.gpsnmea "/gpsd/$log.expect" &&
@@ -216,8 +221,31 @@ for log in $LOGS; do
 		else
 			not_ok gnss_same_sentences
 		fi
-	fi
-	cats=
+		;;
+	2)
+		# /dev/gnssN open but unread while more than its buffer
+		# arrives: it keeps the first whole sentences that fit, the
+		# others are counted, none is cut.
+		drops0=$(cat $dev/statistics/gnss_drops)
+		gpsd_check "$log" /dev/gpsnmea hold
+		drops=$(($(cat $dev/statistics/gnss_drops) - drops0))
+		{ timeout 2 cat <&3 > /results/held.gnss; } 2>/dev/null
+		exec 3<&-
+		kept=$(wc -l < /results/held.gnss)
+		total=$(wc -l < "/gpsd/$log.expect")
+		echo "# $log with /dev/$gnss unread: $kept sentences kept ($(wc -c < /results/held.gnss) bytes), $drops dropped, $total sent"
+		if [ "$kept" -gt 0 ] && [ "$drops" -gt 0 ] &&
+		   [ $((kept + drops)) = "$total" ] &&
+		   head -n "$kept" "/gpsd/$log.expect" | cmp -s - /results/held.gnss; then
+			ok gnss_full_buffer_whole_sentences
+		else
+			not_ok gnss_full_buffer_whole_sentences
+		fi
+		;;
+	*)
+		gpsd_check "$log" /dev/gpsnmea
+		;;
+	esac
 done
 [ -z "$GNSS_GPSD" ] || gpsd_check "$GNSS_LOG" "/dev/$gnss"
 
