@@ -27,6 +27,7 @@
 #include <gpsnmea/nmea_framer.h>
 #include <gpsnmea/uart_decoder.h>
 
+struct gnss_device;
 struct gpio_desc;
 struct gpsnmea;
 
@@ -95,6 +96,7 @@ struct gpsnmea_stats {
 	u64 fifo_high_water;
 	u64 lat_max_ns;
 	u64 lat_hist[GPSNMEA_LAT_BUCKETS];
+	u64 gnss_drops;
 };
 
 /**
@@ -154,6 +156,9 @@ struct gpsnmea_slot {
  * @readq: readers wait here for new sentences or @disconnected
  * @misc: the character device
  * @name: its name
+ * @gnss: the GNSS device (/dev/gnssN), or NULL without gnss=1
+ * @gnss_lock: orders the bottom half's inserts with @gnss_open changes
+ * @gnss_open: /dev/gnssN is open; the GNSS core takes data only then
  */
 struct gpsnmea {
 	struct kref ref;
@@ -197,6 +202,10 @@ struct gpsnmea {
 
 	struct miscdevice misc;
 	char name[16];
+
+	struct gnss_device *gnss;
+	spinlock_t gnss_lock;		/* protects @gnss_open */
+	bool gnss_open;
 };
 
 /* gpsnmea_bh.c */
@@ -216,6 +225,27 @@ void gpsnmea_chardev_publish(struct gpsnmea *gn, const char *text, u32 len,
 void gpsnmea_chardev_wake(struct gpsnmea *gn);
 int gpsnmea_chardev_register(struct gpsnmea *gn);
 void gpsnmea_chardev_unregister(struct gpsnmea *gn);
+
+/* gpsnmea_gnss.c: only with CONFIG_GNSS (see there) */
+#if IS_ENABLED(CONFIG_GNSS)
+int gpsnmea_gnss_register(struct gpsnmea *gn);
+void gpsnmea_gnss_unregister(struct gpsnmea *gn);
+void gpsnmea_gnss_publish(struct gpsnmea *gn, const char *text, u32 len);
+#else
+static inline int gpsnmea_gnss_register(struct gpsnmea *gn)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void gpsnmea_gnss_unregister(struct gpsnmea *gn)
+{
+}
+
+static inline void gpsnmea_gnss_publish(struct gpsnmea *gn, const char *text,
+					u32 len)
+{
+}
+#endif
 
 /* gpsnmea_main.c */
 void gpsnmea_put(struct gpsnmea *gn);

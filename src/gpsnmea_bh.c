@@ -245,6 +245,8 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 		u64 start = nmea_framer_start_ns(&gn->framer);
 
 		gpsnmea_chardev_publish(gn, text, len, start);
+		if (gn->gnss)
+			gpsnmea_gnss_publish(gn, text, len);
 		nmea_fix_update(&gn->fix, text, len, start);
 	}
 }

@@ -60,6 +60,10 @@ static char *bh;
 module_param(bh, charp, 0444);
 MODULE_PARM_DESC(bh, "Bottom half: tasklet, bh_wq (6.9+), wq or thread (default: bh_wq where available, else tasklet)");
 
+static bool gnss;
+module_param(gnss, bool, 0444);
+MODULE_PARM_DESC(gnss, "Also register with the GNSS subsystem as /dev/gnssN, type NMEA (default off; device tree: linux,gnss)");
+
 #define GPSNMEA_BAUD_MIN	50
 #define GPSNMEA_BAUD_MAX	1000000
 
@@ -149,6 +153,10 @@ static int __init gpsnmea_check_params(void)
 	if (glitch_pct > 50) {
 		pr_err("glitch_pct=%u above 50\n", glitch_pct);
 		return -EINVAL;
+	}
+	if (gnss && !IS_ENABLED(CONFIG_GNSS)) {
+		pr_err("gnss=1: this kernel has no GNSS subsystem (CONFIG_GNSS)\n");
+		return -EOPNOTSUPP;
 	}
 	return bh ? gpsnmea_bh_check(bh) : 0;
 }
@@ -250,9 +258,17 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		goto err_put;
 	}
 
+	if (gnss || device_property_read_bool(dev, "linux,gnss")) {
+		ret = gpsnmea_gnss_register(gn);
+		if (ret) {
+			dev_err_probe(dev, ret, "cannot register a GNSS device\n");
+			goto err_put;
+		}
+	}
+
 	ret = gpsnmea_bh_init(gn, gn->bh);
 	if (ret)
-		goto err_put;
+		goto err_gnss;
 
 	/*
 	 * No IRQF_ONESHOT: the line stays unmasked while the thread runs
@@ -282,6 +298,8 @@ err_irq:
 	free_irq(gn->irq, gn);
 err_bh:
 	gpsnmea_bh_exit(gn);
+err_gnss:
+	gpsnmea_gnss_unregister(gn);
 err_put:
 	gpsnmea_put(gn);
 	return ret;
@@ -290,8 +308,9 @@ err_put:
 /*
  * Teardown in the order that makes it safe: no more edges (free_irq waits
  * for a running hard handler and thread), then the bottom half and its
- * timer, then readers are told and the device node goes. The memory goes
- * with the last reference, which may be an open file.
+ * timer, so that nothing publishes any more; then /dev/gnssN and
+ * /dev/gpsnmea go and their readers are told. The memory goes with the
+ * last reference, which may be an open file.
  */
 static void gpsnmea_remove(struct platform_device *pdev)
 {
@@ -299,6 +318,7 @@ static void gpsnmea_remove(struct platform_device *pdev)
 
 	free_irq(gn->irq, gn);
 	gpsnmea_bh_exit(gn);
+	gpsnmea_gnss_unregister(gn);
 	gpsnmea_chardev_unregister(gn);
 	gpsnmea_put(gn);
 }

@@ -186,6 +186,7 @@ GPSNMEA_STAT_ATTR(bh_edges_max, bh_edges_max);
 GPSNMEA_STAT_ATTR(bh_edges_total, bh_edges_total);
 GPSNMEA_STAT_ATTR(fifo_high_water, fifo_high_water);
 GPSNMEA_STAT_ATTR(bh_latency_max_ns, lat_max_ns);
+GPSNMEA_STAT_ATTR(gnss_drops, gnss_drops);
 
 /* Mean edges per run, with two decimals (no floating point here). */
 static ssize_t bh_edges_mean_show(struct device *dev,
@@ -335,6 +336,7 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_pct_50.attr.attr,
 	&gpsnmea_pct_99.attr.attr,
 	&dev_attr_bh_latency_hist.attr,
+	&gpsnmea_stat_gnss_drops.attr.attr,
 	NULL
 };
 

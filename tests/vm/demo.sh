@@ -7,6 +7,10 @@
 sim=/sys/kernel/debug/gpsnmea-sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
 
+for m in /modules/deps/*.ko; do
+	[ -e "$m" ] || continue
+	insmod "$m" || exit 1
+done
 insmod /modules/gpsnmea_sim.ko || exit 1
 echo "$BAUD" > $sim/baud
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" || exit 1

@@ -14,6 +14,11 @@ fail() {
 	exit 1
 }
 
+# The kernel modules gpsnmea.ko needs (gnss.ko), in order: no modprobe here.
+for m in /modules/deps/*.ko; do
+	[ -e "$m" ] || continue
+	insmod "$m" || fail "$m did not load"
+done
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "$BAUD" > $sim/baud || fail "the simulated GPS refused baud $BAUD"
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" \

@@ -4,7 +4,9 @@
 # Runs the test programs once per bottom half, with the simulated GPS loaded.
 # Inside the test VM this is the guest's script (scripts/vm-test); on a
 # machine of your own run it as root from a folder holding gpsnmea.ko,
-# gpsnmea_sim.ko, gpsnmea_test and the corpus files.
+# gpsnmea_sim.ko, gpsnmea_test and the corpus files (and deps/, the kernel
+# modules gpsnmea.ko needs, NN-name.ko in load order; without it they must
+# be loaded already, e.g. "modprobe gnss").
 #
 # Environment: GPSNMEA_MODES (bottom halves to run, default all four; those
 # the kernel lacks are tested for refusal only), GPSNMEA_PROGS (default
@@ -22,6 +24,17 @@ dir=$(cd "$(dirname "$0")" && pwd)
 ko_dir=${GPSNMEA_KO_DIR:-/modules}
 export GPSNMEA_KO="$ko_dir/gpsnmea.ko"
 rc=0
+
+for m in "$ko_dir"/deps/*.ko; do
+	[ -e "$m" ] || continue
+	name=$(basename "$m" .ko)
+	name=${name#[0-9][0-9]-}
+	[ -d "/sys/module/$(echo "$name" | tr - _)" ] && continue
+	if ! insmod "$m"; then
+		echo "not ok 1 $m did not load"
+		exit 1
+	fi
+done
 
 if ! insmod "$ko_dir/gpsnmea_sim.ko"; then
 	echo "not ok 1 gpsnmea_sim.ko did not load"
