@@ -6,7 +6,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
 
-.PHONY: all modules clean setup unit lint check demo bench install help
+.PHONY: all modules clean setup unit lint check check-next demo bench install help
 
 all: modules
 
@@ -40,6 +40,11 @@ lint: setup
 check:
 	scripts/check
 
+# Compile for the newest Debian 7.x kernel (W=1) in a trixie chroot
+# (debootstrap, cached in .cache/trixie-root).
+check-next:
+	scripts/build-next
+
 demo:
 	scripts/demo
 
@@ -52,4 +57,5 @@ help:
 	@echo "make demo         VM + simulated GPS + live sentences + stats"
 	@echo "make check        every test; ends with 'N passed, N failed'"
 	@echo "make bench        performance table and plot"
+	@echo "make check-next   compile (W=1) for the newest Debian 7.x kernel in a trixie chroot"
 	@echo "scripts/vm-replay LOG   replay a recording in a VM"
