@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 
 #include "gpsnmea.h"
+#include "gpsnmea_trace.h"
 #include "compat.h"
 
 /* --- tasklet: softirq context, the classic bottom half --- */
@@ -245,18 +246,21 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 		u64 start = nmea_framer_start_ns(&gn->framer);
 
 		gpsnmea_chardev_publish(gn, text, len, start);
+		trace_gpsnmea_sentence(gn->id, text, len);
 		nmea_fix_update(&gn->fix, text, len, start);
 	}
 }
 
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
-			       unsigned int queued, unsigned int handled)
+			       unsigned int queued, unsigned int handled,
+			       u64 run_ns)
 {
 	struct gpsnmea_stats *st = &gn->work_stats;
 	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
 					       GPSNMEA_LAT_BUCKETS - 1) : 0;
 
 	st->bh_runs++;
+	st->bh_time_ns += run_ns;
 	st->bh_edges_max = max_t(u64, st->bh_edges_max, handled);
 	st->fifo_high_water = max_t(u64, st->fifo_high_water, queued);
 	if (queued) {
@@ -293,7 +297,7 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 	unsigned int queued = kfifo_len(&gn->edges);
 	u64 sentences = gn->framer.sentences;
 	struct gpsnmea_edge edge;
-	u64 latency = 0, deadline;
+	u64 latency = 0, deadline, run_ns;
 	unsigned int n;
 
 	if (kfifo_peek(&gn->edges, &edge))
@@ -320,7 +324,10 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 		deadline = uart_dec_deadline(&gn->dec);
 	}
 
-	gpsnmea_bh_account(gn, latency, queued, n);
+	run_ns = ktime_get_ns() - now;
+	gpsnmea_bh_account(gn, latency, queued, n, run_ns);
+	trace_gpsnmea_bh_run(gn->id, READ_ONCE(gn->bh)->name, n, latency,
+			     run_ns);
 	if (gn->framer.sentences != sentences)
 		gpsnmea_chardev_wake(gn);
 

@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/gpio/driver.h>
 #include <linux/hrtimer.h>
@@ -74,6 +75,8 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_FRAME_HALVES	20		/* 10 bits (8N1) in half bits */
 #define SIM_MAX_EVENTS		16		/* 10 bits + glitch pair + end */
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
+#define SIM_LOAD_HZ_MAX		100000
+#define SIM_LOAD_NS_MAX		100000
 /* idle time between a write to an idle line and its first start bit */
 #define SIM_START_LEAD_NS	(20 * NSEC_PER_USEC)
 
@@ -158,9 +161,27 @@ struct sim_line {
 	struct swait_queue_head tx_wait;	/* tx writer waits for room */
 };
 
+/*
+ * struct sim_load - a second interrupt source for benchmarks
+ *
+ * An ABS_HARD hrtimer firing @hz times a second that busy-waits @work_ns in
+ * hard IRQ context each time, like another device's interrupt handler: it
+ * delays the simulated GPS's edge IRQs by up to @work_ns. @hz and @work_ns
+ * change only under @mutex with the timer stopped.
+ */
+struct sim_load {
+	struct hrtimer timer;
+	struct mutex mutex;		/* serializes writers of irq_load */
+	u32 hz;
+	u32 work_ns;
+	u64 period_ns;
+	atomic64_t fires;
+};
+
 struct gpsnmea_sim {
 	struct gpio_chip gc;
 	struct dentry *dbg_dir;
+	struct sim_load load;
 	unsigned int nlines;
 	struct sim_line line[];
 };
@@ -855,9 +876,72 @@ static const struct file_operations sim_tx_fops = {
 	.write		= sim_tx_write,
 };
 
+static enum hrtimer_restart sim_load_timer(struct hrtimer *timer)
+{
+	struct sim_load *ld = container_of(timer, struct sim_load, timer);
+	u64 end = ktime_get_ns() + ld->work_ns;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+	atomic64_inc(&ld->fires);
+	hrtimer_forward_now(timer, ns_to_ktime(ld->period_ns));
+	return HRTIMER_RESTART;
+}
+
+static int sim_irq_load_show(struct seq_file *m, void *v)
+{
+	struct sim_load *ld = m->private;
+
+	mutex_lock(&ld->mutex);
+	seq_printf(m, "%u %u %llu\n", ld->hz, ld->work_ns,
+		   (u64)atomic64_read(&ld->fires));
+	mutex_unlock(&ld->mutex);
+	return 0;
+}
+
+/* "HZ WORK_NS" starts the load (counting fires from 0), "0" stops it. */
+static ssize_t sim_irq_load_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	struct sim_load *ld = ((struct seq_file *)file->private_data)->private;
+	u32 hz, work_ns = 0;
+	char *kbuf;
+	int n;
+
+	kbuf = memdup_user_nul(buf, min_t(size_t, count, 32));
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+	n = sscanf(kbuf, "%u %u", &hz, &work_ns);
+	kfree(kbuf);
+	if (n < 1 || (hz && n != 2))
+		return -EINVAL;
+	if (hz > SIM_LOAD_HZ_MAX || work_ns > SIM_LOAD_NS_MAX ||
+	    (hz && (u64)hz * work_ns >= NSEC_PER_SEC / 2))
+		return -ERANGE;
+
+	mutex_lock(&ld->mutex);
+	hrtimer_cancel(&ld->timer);
+	ld->hz = hz;
+	ld->work_ns = work_ns;
+	if (hz) {
+		ld->period_ns = div_u64(NSEC_PER_SEC, hz);
+		atomic64_set(&ld->fires, 0);
+		hrtimer_start(&ld->timer,
+			      ns_to_ktime(ktime_get_ns() + ld->period_ns),
+			      HRTIMER_MODE_ABS_HARD);
+	}
+	mutex_unlock(&ld->mutex);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_irq_load, sim_irq_load_write);
+
 static void sim_debugfs_init(struct gpsnmea_sim *sim)
 {
 	unsigned int i;
+
+	debugfs_create_file("irq_load", 0600, sim->dbg_dir, &sim->load,
+			    &sim_irq_load_fops);
 
 	for (i = 0; i < sim->nlines; i++) {
 		struct sim_line *l = &sim->line[i];
@@ -902,6 +986,7 @@ static void sim_teardown(void *data)
 	debugfs_remove_recursive(sim->dbg_dir);
 	for (i = 0; i < sim->nlines; i++)
 		hrtimer_cancel(&sim->line[i].timer);
+	hrtimer_cancel(&sim->load.timer);
 }
 
 static void sim_kvfree(void *p)
@@ -955,6 +1040,8 @@ static int sim_probe(struct platform_device *pdev)
 	if (!sim)
 		return -ENOMEM;
 	sim->nlines = lines;
+	mutex_init(&sim->load.mutex);
+	sim_hrtimer_setup(&sim->load.timer, sim_load_timer);
 
 	for (i = 0; i < sim->nlines; i++) {
 		ret = sim_line_init(dev, sim, i);
