@@ -77,6 +77,9 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* timer lateness histogram: SIM_LATE_BUCKETS of SIM_LATE_STEP_NS, last open */
+#define SIM_LATE_BUCKETS	80
+#define SIM_LATE_STEP_NS	100
 /* idle time between a write to an idle line and its first start bit */
 #define SIM_START_LEAD_NS	(20 * NSEC_PER_USEC)
 
@@ -150,6 +153,10 @@ struct sim_line {
 	u64 edges;
 	u64 irqs_raised;
 	u64 faults;
+
+	/* edge timer lateness (expiry to callback) [L], see the late file */
+	u64 late_max;
+	u64 late_hist[SIM_LATE_BUCKETS];
 
 	/* start bit timestamps [L]: ring of SIM_STARTS, @starts_count total */
 	u64 *starts;
@@ -312,9 +319,14 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 	bool raise = false, started = false;
 	const struct sim_event *ev;
 	unsigned long flags;
+	u64 late;
 	int err;
 
+	late = ktime_get_ns() - ktime_to_ns(hrtimer_get_expires(timer));
 	raw_spin_lock_irqsave(&l->lock, flags);
+	l->late_max = max(l->late_max, late);
+	l->late_hist[min_t(u64, late / SIM_LATE_STEP_NS,
+			   SIM_LATE_BUCKETS - 1)]++;
 	ev = &l->ev[l->ev_idx];
 
 	if (ev->level == SIM_EV_FRAME_END) {
@@ -808,6 +820,58 @@ static const struct file_operations sim_starts_fops = {
 	.release	= single_release,
 };
 
+/*
+ * How late the edge timer ran: "count N", "p50_ns N", "p99_ns N",
+ * "p999_ns N" (upper bounds of SIM_LATE_STEP_NS buckets) and "max_ns N".
+ */
+static int sim_late_show(struct seq_file *m, void *v)
+{
+	static const unsigned int per_mille[] = { 500, 990, 999 };
+	static const char *const names[] = { "p50_ns", "p99_ns", "p999_ns" };
+	struct sim_line *l = m->private;
+	u64 *hist, total = 0, seen = 0, max;
+	unsigned long flags;
+	unsigned int b, p = 0;
+
+	hist = kcalloc(SIM_LATE_BUCKETS, sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	memcpy(hist, l->late_hist, sizeof(l->late_hist));
+	max = l->late_max;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	for (b = 0; b < SIM_LATE_BUCKETS; b++)
+		total += hist[b];
+	seq_printf(m, "count %llu\n", total);
+	for (b = 0; b < SIM_LATE_BUCKETS && p < ARRAY_SIZE(per_mille); b++) {
+		seen += hist[b];
+		while (p < ARRAY_SIZE(per_mille) &&
+		       seen * 1000 >= total * per_mille[p])
+			seq_printf(m, "%s %llu\n", names[p++],
+				   min_t(u64, (b + 1) * SIM_LATE_STEP_NS, max));
+	}
+	seq_printf(m, "max_ns %llu\n", max);
+	kfree(hist);
+	return 0;
+}
+
+/* Any write clears the lateness figures. */
+static ssize_t sim_late_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->late_max = 0;
+	memset(l->late_hist, 0, sizeof(l->late_hist));
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_late, sim_late_write);
+
 static ssize_t sim_starts_reset_write(struct file *file,
 				      const char __user *buf, size_t count,
 				      loff_t *ppos)
@@ -958,6 +1022,7 @@ static void sim_debugfs_init(struct gpsnmea_sim *sim)
 		debugfs_create_file("pending", 0444, dir, l, &sim_pending_fops);
 		debugfs_create_file("level", 0444, dir, l, &sim_level_fops);
 		debugfs_create_file("stats", 0444, dir, l, &sim_stats_fops);
+		debugfs_create_file("late", 0644, dir, l, &sim_late_fops);
 		debugfs_create_file("fault", 0600, dir, l, &sim_fault_fops);
 		debugfs_create_file("starts", 0444, dir, l, &sim_starts_fops);
 		debugfs_create_file("starts_reset", 0200, dir, l,

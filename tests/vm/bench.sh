@@ -6,7 +6,8 @@
 # zero) with the bottom half $BH and irq_time=1, replay /bench/wire-BAUD
 # through the simulated GPS with a reader on /dev/gpsnmea, and leave in
 # /results: BH-BAUD-LOAD.out (what the reader got) and BH-BAUD-LOAD.stats
-# ("name value" lines: the driver's statistics, interrupts, sim counters).
+# ("name value" lines: the driver's statistics, interrupts, how late the
+# simulator's edge timer ran).
 #
 # Loads: idle; cpu (a busy shell loop, nice 0, running for the whole
 # replay); irq (the simulator's irq_load: an hrtimer interrupt at
@@ -37,6 +38,7 @@ for baud in $BAUDS; do
 			baud="$baud" bh="$BH" irq_time=1 ||
 			fail "gpsnmea.ko did not load (bh=$BH): $(dmesg | tail -n 3)"
 		irq0=$(irqs)
+		echo 1 > $line/late
 		hog=
 		case "$load" in
 		idle) ;;
@@ -79,7 +81,7 @@ for baud in $BAUDS; do
 			echo "wire_bytes $(wc -c < /bench/wire-$baud)"
 			echo "replay_s $(echo "$t0 $t1" | awk '{ print $2 - $1 }')"
 			echo "load_fires $fires"
-			sed 's/^/sim_/' $line/stats
+			sed 's/^/sim_late_/' $line/late
 		} > /results/$tag.stats
 		echo "bench: $tag: $(cat $dev/statistics/bytes) bytes decoded, $(cat $dev/statistics/sentences) sentences, p99 $(cat $dev/statistics/bh_latency_p99_ns) ns"
 		rmmod gpsnmea || fail "rmmod gpsnmea failed"
