@@ -43,7 +43,7 @@ check:
 demo:
 	scripts/demo
 
-bench:
+bench: setup
 	scripts/bench
 
 help:
