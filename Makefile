@@ -48,7 +48,7 @@ check-next:
 demo:
 	scripts/demo
 
-bench:
+bench: setup
 	scripts/bench
 
 help:

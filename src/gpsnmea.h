@@ -82,7 +82,8 @@ struct gpsnmea_bh_ops {
  *
  * The bottom half keeps its own working copy and publishes it here under
  * &gpsnmea.stats_lock at the end of each run, so that sysfs readers get a
- * consistent snapshot on 32-bit machines too.
+ * consistent snapshot on 32-bit machines too. @bh_time_ns is the CPU time
+ * of the runs: from a run's start to its accounting.
  */
 struct gpsnmea_stats {
 	struct uart_dec_stats uart;
@@ -97,6 +98,7 @@ struct gpsnmea_stats {
 	u64 lat_max_ns;
 	u64 lat_hist[GPSNMEA_LAT_BUCKETS];
 	u64 gnss_drops;
+	u64 bh_time_ns;
 };
 
 /**
@@ -131,6 +133,8 @@ struct gpsnmea_slot {
  * @edge_gap: written by the top half only: edges were dropped and the next
  *	queued entry must be a GPSNMEA_EDGE_GAP marker
  * @overruns: edges dropped because @edges was full (top half writes)
+ * @irq_time_ns: CPU time of the top half, from its timestamp to its return;
+ *	accounted only with the irq_time module parameter (benchmarks)
  * @bh: active bottom half; read locklessly by the top half and the idle
  *	timer, written under @switch_lock
  * @switch_lock: serialises bottom-half changes with each other
@@ -176,6 +180,7 @@ struct gpsnmea {
 	DECLARE_KFIFO_PTR(edges, struct gpsnmea_edge);
 	bool edge_gap;
 	atomic64_t overruns;
+	atomic64_t irq_time_ns;
 
 	const struct gpsnmea_bh_ops *bh;
 	struct mutex switch_lock;	/* serialises bottom-half changes */

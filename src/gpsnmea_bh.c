@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 
 #include "gpsnmea.h"
+#include "gpsnmea_trace.h"
 #include "compat.h"
 
 /* --- tasklet: softirq context, the classic bottom half --- */
@@ -247,19 +248,21 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 		gpsnmea_chardev_publish(gn, text, len, start);
 		if (gn->gnss)
 			gpsnmea_gnss_publish(gn, text, len);
+		trace_gpsnmea_sentence(gn->id, text, len);
 		nmea_fix_update(&gn->fix, text, len, start);
 	}
 }
 
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 			       unsigned int queued, unsigned int handled,
-			       bool new_sentences)
+			       u64 run_ns, bool new_sentences)
 {
 	struct gpsnmea_stats *st = &gn->work_stats;
 	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
 					       GPSNMEA_LAT_BUCKETS - 1) : 0;
 
 	st->bh_runs++;
+	st->bh_time_ns += run_ns;
 	st->bh_edges_max = max_t(u64, st->bh_edges_max, handled);
 	st->bh_edges_total += handled;
 	st->fifo_high_water = max_t(u64, st->fifo_high_water, queued);
@@ -301,7 +304,7 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 	unsigned int queued = kfifo_len(&gn->edges);
 	u64 sentences = gn->framer.sentences;
 	struct gpsnmea_edge edge;
-	u64 latency = 0, deadline;
+	u64 latency = 0, deadline, run_ns;
 	unsigned int n;
 
 	if (kfifo_peek(&gn->edges, &edge))
@@ -329,8 +332,11 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 		deadline = uart_dec_deadline(&gn->dec);
 	}
 
-	gpsnmea_bh_account(gn, latency, queued, n,
+	run_ns = ktime_get_ns() - now;
+	gpsnmea_bh_account(gn, latency, queued, n, run_ns,
 			   gn->framer.sentences != sentences);
+	trace_gpsnmea_bh_run(gn->id, READ_ONCE(gn->bh)->name, n, latency,
+			     run_ns);
 	if (gn->framer.sentences != sentences)
 		gpsnmea_chardev_wake(gn);
 

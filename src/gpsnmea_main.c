@@ -21,8 +21,10 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
+#include <linux/static_key.h>
 
 #include "gpsnmea.h"
+#include "gpsnmea_trace.h"
 #include "compat.h"
 
 static char *gpio_chip;
@@ -64,6 +66,13 @@ static bool gnss;
 module_param(gnss, bool, 0444);
 MODULE_PARM_DESC(gnss, "Also register with the GNSS subsystem as /dev/gnssN, type NMEA (default off; device tree: linux,gnss)");
 
+static bool irq_time;
+module_param(irq_time, bool, 0444);
+MODULE_PARM_DESC(irq_time, "Account the top half's CPU time in statistics/irq_time_ns (one more clock read per edge; for benchmarks)");
+
+/* Patched in at load by irq_time=1: the top half stays one timestamp otherwise. */
+static DEFINE_STATIC_KEY_FALSE(gpsnmea_irq_time);
+
 #define GPSNMEA_BAUD_MIN	50
 #define GPSNMEA_BAUD_MAX	1000000
 
@@ -81,8 +90,10 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 	struct gpsnmea *gn = data;
 	struct gpsnmea_edge edge = { .t_ns = ktime_get_ns() };
 	int level = gpiod_get_value(gn->rx);
+	irqreturn_t ret;
 
 	edge.level = level < 0 ? GPSNMEA_EDGE_GAP : level;
+	trace_gpsnmea_edge(gn->id, edge.t_ns, edge.level);
 
 	if (unlikely(gn->edge_gap)) {
 		struct gpsnmea_edge gap = {
@@ -102,7 +113,10 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 		gn->edge_gap = true;
 	}
 kick:
-	return READ_ONCE(gn->bh)->schedule(gn);
+	ret = READ_ONCE(gn->bh)->schedule(gn);
+	if (static_branch_unlikely(&gpsnmea_irq_time))
+		atomic64_add(ktime_get_ns() - edge.t_ns, &gn->irq_time_ns);
+	return ret;
 }
 
 /* The threaded handler: active only when bh=thread returns IRQ_WAKE_THREAD. */
@@ -215,6 +229,7 @@ static struct gpsnmea *gpsnmea_alloc(struct device *dev)
 	kref_init(&gn->ref);
 	gn->dev = dev;
 	atomic64_set(&gn->overruns, 0);
+	atomic64_set(&gn->irq_time_ns, 0);
 	mutex_init(&gn->switch_lock);
 	spin_lock_init(&gn->stats_lock);
 	return gn;
@@ -363,6 +378,8 @@ static int __init gpsnmea_init(void)
 	ret = gpsnmea_check_params();
 	if (ret)
 		return ret;
+	if (irq_time)
+		static_branch_enable(&gpsnmea_irq_time);
 
 	ret = platform_driver_register(&gpsnmea_driver);
 	if (ret || !gpio_chip)

@@ -204,6 +204,7 @@ static ssize_t bh_edges_mean_show(struct device *dev,
 	return sysfs_emit(buf, "%llu.%02u\n", mean, hundredths);
 }
 static DEVICE_ATTR_RO(bh_edges_mean);
+GPSNMEA_STAT_ATTR(bh_time_ns, bh_time_ns);
 
 static ssize_t overruns_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -213,6 +214,15 @@ static ssize_t overruns_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->overruns));
 }
 static DEVICE_ATTR_RO(overruns);
+
+static ssize_t irq_time_ns_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->irq_time_ns));
+}
+static DEVICE_ATTR_RO(irq_time_ns);
 
 /* Upper bound, in ns, of the histogram bucket holding the @pct percentile. */
 static u64 gpsnmea_lat_percentile(const struct gpsnmea_stats *st,
@@ -337,6 +347,8 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_pct_99.attr.attr,
 	&dev_attr_bh_latency_hist.attr,
 	&gpsnmea_stat_gnss_drops.attr.attr,
+	&gpsnmea_stat_bh_time_ns.attr.attr,
+	&dev_attr_irq_time_ns.attr,
 	NULL
 };
 

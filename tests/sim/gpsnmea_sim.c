@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/gpio/driver.h>
 #include <linux/hrtimer.h>
@@ -74,6 +75,11 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_FRAME_HALVES	20		/* 10 bits (8N1) in half bits */
 #define SIM_MAX_EVENTS		16		/* 10 bits + glitch pair + end */
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
+#define SIM_LOAD_HZ_MAX		100000
+#define SIM_LOAD_NS_MAX		100000
+/* timer lateness histogram: SIM_LATE_BUCKETS of SIM_LATE_STEP_NS, last open */
+#define SIM_LATE_BUCKETS	80
+#define SIM_LATE_STEP_NS	100
 /* idle time between a write to an idle line and its first start bit */
 #define SIM_START_LEAD_NS	(20 * NSEC_PER_USEC)
 
@@ -146,10 +152,11 @@ struct sim_line {
 	u64 bytes_sent;
 	u64 edges;
 	u64 irqs_raised;
-	/* timer lateness since the last baud write [L] */
-	u64 late_max_ns;
-	u64 late_quarter_bit;		/* edges a quarter bit or more late */
 	u64 faults;
+
+	/* edge timer lateness (expiry to callback) [L], see the late file */
+	u64 late_max;
+	u64 late_hist[SIM_LATE_BUCKETS];
 
 	/* start bit timestamps [L]: ring of SIM_STARTS, @starts_count total */
 	u64 *starts;
@@ -161,9 +168,27 @@ struct sim_line {
 	struct swait_queue_head tx_wait;	/* tx writer waits for room */
 };
 
+/*
+ * struct sim_load - a second interrupt source for benchmarks
+ *
+ * An ABS_HARD hrtimer firing @hz times a second that busy-waits @work_ns in
+ * hard IRQ context each time, like another device's interrupt handler: it
+ * delays the simulated GPS's edge IRQs by up to @work_ns. @hz and @work_ns
+ * change only under @mutex with the timer stopped.
+ */
+struct sim_load {
+	struct hrtimer timer;
+	struct mutex mutex;		/* serializes writers of irq_load */
+	u32 hz;
+	u32 work_ns;
+	u64 period_ns;
+	atomic64_t fires;
+};
+
 struct gpsnmea_sim {
 	struct gpio_chip gc;
 	struct dentry *dbg_dir;
+	struct sim_load load;
 	unsigned int nlines;
 	struct sim_line line[];
 };
@@ -297,11 +322,11 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 	u64 late;
 	int err;
 
-	raw_spin_lock_irqsave(&l->lock, flags);
 	late = ktime_get_ns() - ktime_to_ns(hrtimer_get_expires(timer));
-	l->late_max_ns = max(l->late_max_ns, late);
-	if (late * 4 * l->baud >= NSEC_PER_SEC)
-		l->late_quarter_bit++;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->late_max = max(l->late_max, late);
+	l->late_hist[min_t(u64, late / SIM_LATE_STEP_NS,
+			   SIM_LATE_BUCKETS - 1)]++;
 	ev = &l->ev[l->ev_idx];
 
 	if (ev->level == SIM_EV_FRAME_END) {
@@ -546,8 +571,8 @@ static ssize_t sim_baud_write(struct file *file, const char __user *buf,
 		ret = -EBUSY;
 	} else {
 		l->baud = val;
-		l->late_max_ns = 0;
-		l->late_quarter_bit = 0;
+		l->late_max = 0;
+		memset(l->late_hist, 0, sizeof(l->late_hist));
 	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return ret ?: count;
@@ -650,7 +675,7 @@ SIM_DEBUGFS_FOPS(sim_level, NULL);
 static int sim_stats_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
-	u64 bytes, edges, irqs, faults, late_max, late_qb;
+	u64 bytes, edges, irqs, faults;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
@@ -658,14 +683,10 @@ static int sim_stats_show(struct seq_file *m, void *v)
 	edges = l->edges;
 	irqs = l->irqs_raised;
 	faults = l->faults;
-	late_max = l->late_max_ns;
-	late_qb = l->late_quarter_bit;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
 	seq_printf(m, "bytes_sent %llu\nedges %llu\nirqs_raised %llu\nfaults %llu\n",
 		   bytes, edges, irqs, faults);
-	seq_printf(m, "late_max_ns %llu\nlate_quarter_bit %llu\n",
-		   late_max, late_qb);
 	return 0;
 }
 
@@ -802,6 +823,58 @@ static const struct file_operations sim_starts_fops = {
 	.release	= single_release,
 };
 
+/*
+ * How late the edge timer ran: "count N", "p50_ns N", "p99_ns N",
+ * "p999_ns N" (upper bounds of SIM_LATE_STEP_NS buckets) and "max_ns N".
+ */
+static int sim_late_show(struct seq_file *m, void *v)
+{
+	static const unsigned int per_mille[] = { 500, 990, 999 };
+	static const char *const names[] = { "p50_ns", "p99_ns", "p999_ns" };
+	struct sim_line *l = m->private;
+	u64 *hist, total = 0, seen = 0, max;
+	unsigned long flags;
+	unsigned int b, p = 0;
+
+	hist = kcalloc(SIM_LATE_BUCKETS, sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	memcpy(hist, l->late_hist, sizeof(l->late_hist));
+	max = l->late_max;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	for (b = 0; b < SIM_LATE_BUCKETS; b++)
+		total += hist[b];
+	seq_printf(m, "count %llu\n", total);
+	for (b = 0; b < SIM_LATE_BUCKETS && p < ARRAY_SIZE(per_mille); b++) {
+		seen += hist[b];
+		while (p < ARRAY_SIZE(per_mille) &&
+		       seen * 1000 >= total * per_mille[p])
+			seq_printf(m, "%s %llu\n", names[p++],
+				   min_t(u64, (b + 1) * SIM_LATE_STEP_NS, max));
+	}
+	seq_printf(m, "max_ns %llu\n", max);
+	kfree(hist);
+	return 0;
+}
+
+/* Any write clears the lateness figures. */
+static ssize_t sim_late_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct sim_line *l = sim_file_line(file);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	l->late_max = 0;
+	memset(l->late_hist, 0, sizeof(l->late_hist));
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_late, sim_late_write);
+
 static ssize_t sim_starts_reset_write(struct file *file,
 				      const char __user *buf, size_t count,
 				      loff_t *ppos)
@@ -870,9 +943,72 @@ static const struct file_operations sim_tx_fops = {
 	.write		= sim_tx_write,
 };
 
+static enum hrtimer_restart sim_load_timer(struct hrtimer *timer)
+{
+	struct sim_load *ld = container_of(timer, struct sim_load, timer);
+	u64 end = ktime_get_ns() + ld->work_ns;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+	atomic64_inc(&ld->fires);
+	hrtimer_forward_now(timer, ns_to_ktime(ld->period_ns));
+	return HRTIMER_RESTART;
+}
+
+static int sim_irq_load_show(struct seq_file *m, void *v)
+{
+	struct sim_load *ld = m->private;
+
+	mutex_lock(&ld->mutex);
+	seq_printf(m, "%u %u %llu\n", ld->hz, ld->work_ns,
+		   (u64)atomic64_read(&ld->fires));
+	mutex_unlock(&ld->mutex);
+	return 0;
+}
+
+/* "HZ WORK_NS" starts the load (counting fires from 0), "0" stops it. */
+static ssize_t sim_irq_load_write(struct file *file, const char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	struct sim_load *ld = ((struct seq_file *)file->private_data)->private;
+	u32 hz, work_ns = 0;
+	char *kbuf;
+	int n;
+
+	kbuf = memdup_user_nul(buf, min_t(size_t, count, 32));
+	if (IS_ERR(kbuf))
+		return PTR_ERR(kbuf);
+	n = sscanf(kbuf, "%u %u", &hz, &work_ns);
+	kfree(kbuf);
+	if (n < 1 || (hz && n != 2))
+		return -EINVAL;
+	if (hz > SIM_LOAD_HZ_MAX || work_ns > SIM_LOAD_NS_MAX ||
+	    (hz && (u64)hz * work_ns >= NSEC_PER_SEC / 2))
+		return -ERANGE;
+
+	mutex_lock(&ld->mutex);
+	hrtimer_cancel(&ld->timer);
+	ld->hz = hz;
+	ld->work_ns = work_ns;
+	if (hz) {
+		ld->period_ns = div_u64(NSEC_PER_SEC, hz);
+		atomic64_set(&ld->fires, 0);
+		hrtimer_start(&ld->timer,
+			      ns_to_ktime(ktime_get_ns() + ld->period_ns),
+			      HRTIMER_MODE_ABS_HARD);
+	}
+	mutex_unlock(&ld->mutex);
+	return count;
+}
+
+SIM_DEBUGFS_FOPS(sim_irq_load, sim_irq_load_write);
+
 static void sim_debugfs_init(struct gpsnmea_sim *sim)
 {
 	unsigned int i;
+
+	debugfs_create_file("irq_load", 0600, sim->dbg_dir, &sim->load,
+			    &sim_irq_load_fops);
 
 	for (i = 0; i < sim->nlines; i++) {
 		struct sim_line *l = &sim->line[i];
@@ -889,6 +1025,7 @@ static void sim_debugfs_init(struct gpsnmea_sim *sim)
 		debugfs_create_file("pending", 0444, dir, l, &sim_pending_fops);
 		debugfs_create_file("level", 0444, dir, l, &sim_level_fops);
 		debugfs_create_file("stats", 0444, dir, l, &sim_stats_fops);
+		debugfs_create_file("late", 0644, dir, l, &sim_late_fops);
 		debugfs_create_file("fault", 0600, dir, l, &sim_fault_fops);
 		debugfs_create_file("starts", 0444, dir, l, &sim_starts_fops);
 		debugfs_create_file("starts_reset", 0200, dir, l,
@@ -917,6 +1054,7 @@ static void sim_teardown(void *data)
 	debugfs_remove_recursive(sim->dbg_dir);
 	for (i = 0; i < sim->nlines; i++)
 		hrtimer_cancel(&sim->line[i].timer);
+	hrtimer_cancel(&sim->load.timer);
 }
 
 static void sim_kvfree(void *p)
@@ -970,6 +1108,8 @@ static int sim_probe(struct platform_device *pdev)
 	if (!sim)
 		return -ENOMEM;
 	sim->nlines = lines;
+	mutex_init(&sim->load.mutex);
+	sim_hrtimer_setup(&sim->load.timer, sim_load_timer);
 
 	for (i = 0; i < sim->nlines; i++) {
 		ret = sim_line_init(dev, sim, i);

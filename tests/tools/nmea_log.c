@@ -8,6 +8,12 @@
  *   nmea_log expect [-m N] LOG    the sentences a correct driver delivers,
  *                                 each ending in CRLF
  *   nmea_log count [-m N] LOG     how many that is
+ *   nmea_log compare EXPECT GOT   how much of EXPECT (the sentences a
+ *                                 correct driver delivers) is missing from
+ *                                 GOT (what it delivered): one line,
+ *                                 "expected_bytes N lost_bytes N
+ *                                 extra_bytes N expected N lost N extra N"
+ *                                 (bytes, then sentences; CRLF counted)
  *
  * "expect" is a line-at-a-time reference, written independently of the
  * driver's streaming framer (src/nmea_framer.c), so the two check each
@@ -76,6 +82,92 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+struct lines {
+	unsigned char **s;
+	size_t *len;
+	size_t n;
+};
+
+/* Split @buf into lines, each with its LF (a last line without one too). */
+static void split(unsigned char *buf, size_t len, struct lines *l)
+{
+	size_t pos = 0, cap = 0;
+
+	memset(l, 0, sizeof(*l));
+	while (pos < len) {
+		unsigned char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) + 1 : len - pos;
+
+		if (l->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			l->s = realloc(l->s, cap * sizeof(*l->s));
+			l->len = realloc(l->len, cap * sizeof(*l->len));
+			if (!l->s || !l->len)
+				exit(2);
+		}
+		l->s[l->n] = buf + pos;
+		l->len[l->n++] = n;
+		pos += n;
+	}
+}
+
+/* Matched bytes and sentences of a prefix pair, for compare(). */
+struct match {
+	size_t bytes, n;
+};
+
+static int better(struct match a, struct match b)
+{
+	return a.bytes > b.bytes || (a.bytes == b.bytes && a.n > b.n);
+}
+
+/*
+ * The driver delivers a subsequence of the expected sentences, in order,
+ * plus (rarely) a corrupted sentence whose checksum still held. The
+ * delivered lines are aligned with the expected ones by the longest common
+ * subsequence, weighted by length (logs repeat lines, so a greedy match
+ * could skip ahead): expected lines left out are lost, delivered lines left
+ * out are extra.
+ */
+static int compare(const char *expect_path, const char *got_path)
+{
+	size_t elen, glen, i, k;
+	unsigned char *ebuf = slurp(expect_path, &elen);
+	unsigned char *gbuf = slurp(got_path, &glen);
+	struct match *prev, *cur, *tmp, m;
+	struct lines e, g;
+
+	split(ebuf, elen, &e);
+	split(gbuf, glen, &g);
+	prev = calloc(g.n + 1, sizeof(*prev));
+	cur = calloc(g.n + 1, sizeof(*cur));
+	if (!prev || !cur)
+		exit(2);
+	for (i = 0; i < e.n; i++) {
+		for (k = 0; k < g.n; k++) {
+			m = better(prev[k + 1], cur[k]) ? prev[k + 1] : cur[k];
+			if (e.len[i] == g.len[k] &&
+			    !memcmp(e.s[i], g.s[k], g.len[k])) {
+				struct match diag = {
+					prev[k].bytes + g.len[k], prev[k].n + 1
+				};
+
+				if (better(diag, m))
+					m = diag;
+			}
+			cur[k + 1] = m;
+		}
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	m = prev[g.n];
+	printf("expected_bytes %zu lost_bytes %zu extra_bytes %zu expected %zu lost %zu extra %zu\n",
+	       elen, elen - m.bytes, glen - m.bytes, e.n, e.n - m.n,
+	       g.n - m.n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t max_len = 120, len, pos = 0, count = 0;
@@ -86,6 +178,11 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		goto usage;
 	mode = argv[1];
+	if (!strcmp(mode, "compare")) {
+		if (argc != 4)
+			goto usage;
+		return compare(argv[2], argv[3]);
+	}
 	optind = 2;
 	while ((opt = getopt(argc, argv, "m:")) != -1) {
 		if (opt != 'm')
@@ -136,6 +233,7 @@ int main(int argc, char **argv)
 	free(log);
 	return 0;
 usage:
-	fprintf(stderr, "usage: nmea_log wire|expect|count [-m MAXLEN] LOG\n");
+	fprintf(stderr, "usage: nmea_log wire|expect|count [-m MAXLEN] LOG\n"
+		"       nmea_log compare EXPECT GOT\n");
 	return 2;
 }

@@ -67,12 +67,15 @@ long long stat_of(const char *name)
 	return read_num(path);
 }
 
-long long sim_stat_of(const char *name)
+long long sim_stat_of(const char *file, const char *name)
 {
 	char line[128];
 	size_t n = strlen(name);
 	long long v = -1;
-	FILE *f = fopen(SIM_DIR "/stats", "r");
+	FILE *f;
+
+	snprintf(line, sizeof(line), SIM_DIR "/%s", file);
+	f = fopen(line, "r");
 
 	if (!f)
 		return -1;

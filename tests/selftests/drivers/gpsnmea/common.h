@@ -23,8 +23,8 @@ const char *env_or(const char *name, const char *def);
 int write_file(const char *path, const char *text);
 long long read_num(const char *path);
 long long stat_of(const char *name);
-/* A "name value" line of the sim's stats, -1 if none. */
-long long sim_stat_of(const char *name);
+/* The value of a "name value" line of a file of the sim's, -1 if none. */
+long long sim_stat_of(const char *file, const char *name);
 unsigned char *slurp(const char *path, size_t *len);
 
 int load_driver(const char *extra);

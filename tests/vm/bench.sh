@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of scripts/bench: for each baud x load in /bench/env, load
+# gpsnmea fresh (so that every counter and the latency histogram start from
+# zero) with the bottom half $BH and irq_time=1, replay /bench/wire-BAUD
+# through the simulated GPS with a reader on /dev/gpsnmea, and leave in
+# /results: BH-BAUD-LOAD.out (what the reader got) and BH-BAUD-LOAD.stats
+# ("name value" lines: the driver's statistics, interrupts, how late the
+# simulator's edge timer ran).
+#
+# Loads: idle; cpu (a busy shell loop, nice 0, running for the whole
+# replay); irq (the simulator's irq_load: an hrtimer interrupt at
+# $IRQ_LOAD_HZ that busy-waits $IRQ_LOAD_NS in hard IRQ context).
+. /bench/env
+sim=/sys/kernel/debug/gpsnmea-sim
+line=$sim/line0
+dev=/sys/bus/platform/devices/gpsnmea
+
+fail() {
+	echo "bench: $*"
+	exit 1
+}
+
+# Interrupts of gpsnmea's IRQ line so far (-smp 1: one count column).
+irqs() {
+	awk '$NF == "gpsnmea" { print $2 }' /proc/interrupts
+}
+
+insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
+echo "bench: $(uname -r), bottom half $BH, bauds $BAUDS, loads $LOADS"
+
+for baud in $BAUDS; do
+	for load in $LOADS; do
+		tag=$BH-$baud-$load
+		echo "$baud" > $line/baud || fail "the simulated GPS refused baud $baud"
+		insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 \
+			baud="$baud" bh="$BH" irq_time=1 ||
+			fail "gpsnmea.ko did not load (bh=$BH): $(dmesg | tail -n 3)"
+		irq0=$(irqs)
+		echo 1 > $line/late
+		hog=
+		case "$load" in
+		idle) ;;
+		cpu)
+			sh -c 'while :; do :; done' &
+			hog=$!
+			;;
+		irq) echo "$IRQ_LOAD_HZ $IRQ_LOAD_NS" > $sim/irq_load || fail "irq_load refused" ;;
+		*) fail "unknown load $load" ;;
+		esac
+		cat /dev/gpsnmea > /results/$tag.out &
+		reader=$!
+		t0=$(cut -d ' ' -f 1 /proc/uptime)
+		cat /bench/wire-$baud > $line/tx || fail "writing to the simulated GPS failed"
+		while [ "$(cat $line/pending)" != 0 ]; do
+			usleep 10000
+		done
+		t1=$(cut -d ' ' -f 1 /proc/uptime)
+		fires=0
+		if [ "$load" = irq ]; then
+			fires=$(cut -d ' ' -f 3 $sim/irq_load)
+			echo 0 > $sim/irq_load
+		fi
+		[ -z "$hog" ] || { kill $hog; wait $hog 2>/dev/null; }
+		# The last byte is out; wait for the idle flush and the reader.
+		last=-1
+		while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
+			last=$(cat $dev/statistics/bytes)
+			usleep 200000
+		done
+		kill $reader
+		wait $reader 2>/dev/null
+		irq1=$(irqs)
+		{
+			for f in $dev/statistics/*; do
+				[ "${f##*/}" = bh_latency_hist ] ||
+					echo "${f##*/} $(cat "$f")"
+			done
+			echo "interrupts $((irq1 - irq0))"
+			echo "wire_bytes $(wc -c < /bench/wire-$baud)"
+			echo "replay_s $(echo "$t0 $t1" | awk '{ print $2 - $1 }')"
+			echo "load_fires $fires"
+			sed 's/^/sim_late_/' $line/late
+		} > /results/$tag.stats
+		echo "bench: $tag: $(cat $dev/statistics/bytes) bytes decoded, $(cat $dev/statistics/sentences) sentences, p99 $(cat $dev/statistics/bh_latency_p99_ns) ns"
+		rmmod gpsnmea || fail "rmmod gpsnmea failed"
+	done
+done
+rmmod gpsnmea_sim || fail "rmmod gpsnmea_sim failed"
