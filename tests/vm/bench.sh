@@ -27,6 +27,11 @@ irqs() {
 	awk '$NF == "gpsnmea" { print $2 }' /proc/interrupts
 }
 
+# What gpsnmea.ko depends on (gnss.ko), from the kernel package.
+for m in /modules/deps/*.ko; do
+	[ -e "$m" ] || continue
+	insmod "$m" || fail "$m did not load"
+done
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "bench: $(uname -r), bottom half $BH, bauds $BAUDS, loads $LOADS"
 
