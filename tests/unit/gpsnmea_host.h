@@ -31,5 +31,6 @@ static inline s64 div_s64(s64 dividend, s32 divisor)
 
 #define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
+#define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 
 #endif /* _GPSNMEA_HOST_H */

@@ -77,6 +77,9 @@ static void wave_change(struct wave *w, bool mark)
 
 	if (w->model == JITTER_TAIL)
 		lat = w->spread * u * u * u;
+	else if (w->model == JITTER_SPIKES)
+		lat = u < 1.0 / 128 ? w->spread * (0.75 + 32 * u) :
+				      w->bit * 0.05 * u;
 	else
 		lat = w->spread * u;
 	t = (u64)llround(w->now + lat);

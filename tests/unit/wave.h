@@ -18,6 +18,7 @@ struct edge {
 enum jitter_model {
 	JITTER_UNIFORM,	/* spread evenly over +-jitter */
 	JITTER_TAIL,	/* interrupt latency: mostly short, rare long ones */
+	JITTER_SPIKES,	/* short (< 5 % bit), and 1 in 128 near the peak */
 };
 
 /* One frame on the line: its start-edge timestamp and its value. */
