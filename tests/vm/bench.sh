@@ -13,6 +13,7 @@
 # replay); irq (the simulator's irq_load: an hrtimer interrupt at
 # $IRQ_LOAD_HZ that busy-waits $IRQ_LOAD_NS in hard IRQ context).
 . /bench/env
+. /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim
 line=$sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
@@ -27,11 +28,7 @@ irqs() {
 	awk '$NF == "gpsnmea" { print $2 }' /proc/interrupts
 }
 
-# What gpsnmea.ko depends on (gnss.ko), from the kernel package.
-for m in /modules/deps/*.ko; do
-	[ -e "$m" ] || continue
-	insmod "$m" || fail "$m did not load"
-done
+gn_load_deps || fail "a module gpsnmea.ko needs did not load"
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "bench: $(uname -r), bottom half $BH, bauds $BAUDS, loads $LOADS"
 
@@ -58,9 +55,7 @@ for baud in $BAUDS; do
 		reader=$!
 		t0=$(cut -d ' ' -f 1 /proc/uptime)
 		cat /bench/wire-$baud > $line/tx || fail "writing to the simulated GPS failed"
-		while [ "$(cat $line/pending)" != 0 ]; do
-			usleep 10000
-		done
+		gn_wait_sent $line
 		t1=$(cut -d ' ' -f 1 /proc/uptime)
 		fires=0
 		if [ "$load" = irq ]; then
@@ -69,11 +64,7 @@ for baud in $BAUDS; do
 		fi
 		[ -z "$hog" ] || { kill $hog; wait $hog 2>/dev/null; }
 		# The last byte is out; wait for the idle flush and the reader.
-		last=-1
-		while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
-			last=$(cat $dev/statistics/bytes)
-			usleep 200000
-		done
+		gn_wait_decoded $dev
 		kill $reader
 		wait $reader 2>/dev/null
 		irq1=$(irqs)

@@ -4,13 +4,11 @@
 # Guest side of scripts/demo: a reader prints sentences live while the
 # simulated GPS replays a log; then the settings and statistics.
 . /demo/env
+. /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
 
-for m in /modules/deps/*.ko; do
-	[ -e "$m" ] || continue
-	insmod "$m" || exit 1
-done
+gn_load_deps || exit 1
 insmod /modules/gpsnmea_sim.ko || exit 1
 echo "$BAUD" > $sim/baud
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" || exit 1
@@ -20,18 +18,20 @@ echo "-- cat /dev/gpsnmea (from $LOG)"
 cat /dev/gpsnmea &
 reader=$!
 cat /demo/wire > $sim/tx
-while [ "$(cat $sim/pending)" != 0 ]; do
-	usleep 20000
-done
-usleep 300000
+gn_wait_sent $sim
+gn_wait_decoded $dev
 kill $reader
 
 echo "-- settings: $(for a in baud invert max_len bh; do printf '%s=%s ' $a "$(cat $dev/$a)"; done)"
 echo "-- $dev/statistics:"
 for f in $dev/statistics/*; do
-	[ "$(basename "$f")" = bh_latency_hist ] && continue
+	case "$(basename "$f")" in
+	bh_latency_hist | sentence_types) continue ;;
+	esac
 	printf '   %-22s %s\n' "$(basename "$f")" "$(cat "$f")"
 done
+echo "-- sentences by type (statistics/sentence_types):"
+sed 's/^/   /' $dev/statistics/sentence_types
 echo "-- bottom-half latency histogram (upper bound ns, runs):"
 sed 's/^/   /' $dev/statistics/bh_latency_hist
 rmmod gpsnmea

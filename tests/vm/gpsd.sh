@@ -15,6 +15,7 @@
 # sends, NAME.expect the sentences a correct driver delivers, NAME.log.chk
 # gpsd's reading. KTAP on stdout; files in /results.
 . /gpsd/env
+. /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
 drv=/sys/bus/platform/drivers/gpsnmea
@@ -65,14 +66,8 @@ has_open() {
 # Send a log and wait until the driver has decoded its last byte.
 send() {
 	cat "/gpsd/$1.wire" > $sim/tx || bail "writing to the simulated GPS failed"
-	while [ "$(cat $sim/pending)" != 0 ]; do
-		usleep 20000
-	done
-	last=-1
-	while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
-		last=$(cat $dev/statistics/bytes)
-		usleep 200000
-	done
+	gn_wait_sent $sim
+	gn_wait_decoded $dev
 }
 
 # "time lat lon" of every TPV with a position, in order ("-" for a fix
@@ -175,10 +170,7 @@ plan=$(($# + ${1:+1} + ${2:+1} + ${GNSS_GPSD:+1} + 5))
 echo "KTAP version 1"
 echo "1..$plan"
 
-for m in /modules/deps/*.ko; do
-	[ -e "$m" ] || continue
-	insmod "$m" || bail "$m did not load"
-done
+gn_load_deps || bail "a module gpsnmea.ko needs did not load"
 insmod /modules/gpsnmea_sim.ko || bail "gpsnmea_sim.ko did not load"
 echo "$BAUD" > $sim/baud || bail "the simulated GPS refused baud $BAUD"
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" gnss=1 ||

@@ -6,6 +6,7 @@
 # byte is decoded, and leave the reader's output and the statistics in
 # /results.
 . /replay/env
+. /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
 
@@ -15,10 +16,7 @@ fail() {
 }
 
 # The kernel modules gpsnmea.ko needs (gnss.ko), in order: no modprobe here.
-for m in /modules/deps/*.ko; do
-	[ -e "$m" ] || continue
-	insmod "$m" || fail "$m did not load"
-done
+gn_load_deps || fail "a module gpsnmea.ko needs did not load"
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "$BAUD" > $sim/baud || fail "the simulated GPS refused baud $BAUD"
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" \
@@ -28,16 +26,8 @@ echo "replay: $(uname -r), $(cat $dev/baud) baud, bottom half $(cat $dev/bh)"
 cat /dev/gpsnmea > /results/out &
 reader=$!
 cat /replay/wire > $sim/tx || fail "writing to the simulated GPS failed"
-while [ "$(cat $sim/pending)" != 0 ]; do
-	usleep 10000
-done
-# The last byte is out; give the idle flush and the reader a moment, until
-# the byte count stops moving.
-last=-1
-while [ "$(cat $dev/statistics/bytes)" != "$last" ]; do
-	last=$(cat $dev/statistics/bytes)
-	usleep 200000
-done
+gn_wait_sent $sim
+gn_wait_decoded $dev
 kill $reader
 wait $reader 2>/dev/null
 
