@@ -171,6 +171,7 @@ GPSNMEA_STAT_ATTR(edges, uart.edges);
 GPSNMEA_STAT_ATTR(bytes, uart.bytes);
 GPSNMEA_STAT_ATTR(framing_errors, uart.framing_errors);
 GPSNMEA_STAT_ATTR(glitches, uart.glitches);
+GPSNMEA_STAT_ATTR(late_edges, uart.late_edges);
 GPSNMEA_STAT_ATTR(order_errors, uart.order_errors);
 GPSNMEA_STAT_ATTR(sentences, sentences);
 GPSNMEA_STAT_ATTR(no_checksum_sentences, no_checksum);
@@ -328,6 +329,7 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&dev_attr_sentence_types.attr,
 	&gpsnmea_stat_framing_errors.attr.attr,
 	&gpsnmea_stat_glitches.attr.attr,
+	&gpsnmea_stat_late_edges.attr.attr,
 	&gpsnmea_stat_order_errors.attr.attr,
 	&gpsnmea_stat_checksum_errors.attr.attr,
 	&gpsnmea_stat_no_checksum_errors.attr.attr,

@@ -26,6 +26,11 @@
  *   sender whose clock is off is learnt once and kept across idle gaps;
  *   within a burst, how far its grid has drifted refines it further.
  *
+ * - Spikes. Latency is never negative: an edge that would come well before
+ *   the earliest offset the burst has shown (its floor) is one that came
+ *   more than half a bit late. It goes one position back and is not
+ *   tracked (dec_late()).
+ *
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
@@ -42,6 +47,9 @@
 #define BEYOND		11	/* any position after the next frame's start */
 #define RANGE_DECAY	10	/* the range of offsets forgets 1/1024 an edge */
 #define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
+#define EARLY_SLACK	3	/* earlier than the floor by 1/8 bit: a spike */
+#define SETTLE_BITS	4096	/* bit time history before spikes are told */
+#define SPIKES_IN_A_ROW	2	/* more and the grid is off, not the edges */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
 #define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */
 #define SKEW_DECAY	8	/* how fast the usual skew is learnt */
@@ -132,6 +140,15 @@ static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 }
 
 /*
+ * A bit time learnt from enough bits that the grid does not drift off by
+ * itself: from then on, the burst's edges show its floor.
+ */
+static bool dec_settled(const struct uart_dec *d)
+{
+	return d->rate_bits >= SETTLE_BITS;
+}
+
+/*
  * dec_track - refine the grid with an edge placed at position @k
  * @u: the edge's offset from the centre of bit 0, 1/16 ns
  */
@@ -149,6 +166,11 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	d->frame_lo = min_t(s64, u, d->frame_lo);
 	d->frame_hi = max_t(s64, u, d->frame_hi);
 
+	if (d->floor_edges < MEAN_EDGES)
+		d->floor_edges += dec_settled(d);
+	/* Down by 1/32 bit an edge at most: one misplaced edge is no news. */
+	if (r < d->floor && d->floor_edges)
+		d->floor = max_t(s32, r, d->floor - (d->period >> RANGE_SLACK));
 	if (r > hi) {
 		hi = r;
 		if (lo < hi - w)
@@ -187,6 +209,47 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	hi -= c;
 	d->lo = lo - (lo >> RANGE_DECAY);
 	d->hi = hi - (hi >> RANGE_DECAY);
+	/* Offsets are at least -p / 2 from the nearest position. */
+	if (d->floor_edges)
+		d->floor = clamp_t(s32, d->floor - c, -(s32)(d->period / 2), 0);
+	d->floor -= d->floor >> RANGE_DECAY;
+}
+
+
+/*
+ * dec_spike - tell an edge that a latency spike delayed
+ * @k: its nearest grid position, moved one back if need be
+ * @u: its offset from the centre of bit 0, 1/16 ns
+ * @mark: its level
+ *
+ * Latency only ever delays an edge. Once a burst has shown how early its
+ * edges come (@floor), one that would be well before that at its nearest
+ * position is a long interrupt latency, and belongs one position back,
+ * more than half a bit late. Spread evenly, latency never gets here: the
+ * floor is then near minus half a bit. The stop bit's edge can only rise.
+ * Spikes are rare: after two in a row, the grid is off instead, and the
+ * next edge stays where it is to pull the grid back.
+ *
+ * Return: true if the edge was moved; it then says nothing of the grid.
+ */
+static bool dec_spike(struct uart_dec *d, u32 *k, s64 u, bool mark)
+{
+	s64 r = u - (s64)*k * d->period;
+
+	if (d->floor_edges < MEAN_EDGES || d->spikes >= SPIKES_IN_A_ROW) {
+		d->spikes = 0;
+		return false;
+	}
+	if (*k > d->bit_pos + 1 && *k <= FRAME_BITS &&
+	    (*k < FRAME_BITS || mark) &&
+	    r < d->floor - (s64)(d->period >> EARLY_SLACK)) {
+		(*k)--;
+		d->stats.late_edges++;
+		d->spikes++;
+		return true;
+	}
+	d->spikes = 0;
+	return false;
 }
 
 /*
@@ -303,9 +366,16 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	 * no gaps of about a bit, so that is leant towards while the bit time
 	 * is still being learnt.
 	 */
-	if (d->grid_valid && (k == FRAME_BITS ||
-			      (k == FRAME_BITS + 1 &&
-			       u < FRAME_BITS * p + 3 * p / 4))) {
+	if (d->grid_valid && k == FRAME_BITS + 1 &&
+	    d->floor_edges >= MEAN_EDGES &&
+	    u - k * p < d->floor - (p >> EARLY_SLACK)) {
+		/* A late start edge: the grid goes on without it. */
+		d->stats.late_edges++;
+		dec_spread(d);
+		dec_next_frame(d);
+	} else if (d->grid_valid && (k == FRAME_BITS ||
+				     (k == FRAME_BITS + 1 &&
+				      u < FRAME_BITS * p + 3 * p / 4))) {
 		dec_rate(d, t - d->start_t, FRAME_BITS);
 		dec_track(d, u, FRAME_BITS);
 		dec_spread(d);
@@ -316,6 +386,9 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		d->phase = 0;
 		d->lo = 0;
 		d->hi = 0;
+		d->floor = 0;
+		d->floor_edges = 0;
+		d->spikes = 0;
 		d->mean = 0;
 		d->edges = 1;
 		d->base = d->rate;
@@ -340,9 +413,12 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	if (d->in_frame || d->grid_valid)
 		k = dec_locate(d, t, &u);
 	if (d->in_frame) {
+		bool spike = dec_spike(d, &k, u, mark);
+
 		dec_sample(d, k);
 		if (d->in_frame) {
-			dec_track(d, u, k);
+			if (!spike)
+				dec_track(d, u, k);
 			d->edge_t = t;
 		}
 	}
@@ -387,11 +463,14 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 	d->pending_level = mark;
 }
 
-/* When the frame in progress has its stop bit sampled. */
+/*
+ * When the frame in progress has its stop bit sampled: as late as an edge
+ * that rises into the stop bit could still be seen (see dec_late()).
+ */
 static u64 dec_frame_deadline(const struct uart_dec *d)
 {
 	s64 p = d->period;
-	s64 v = d->phase + STOP_BIT * p + p / 2;
+	s64 v = d->phase + FRAME_BITS * p - (p >> EARLY_SLACK);
 
 	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
 }
@@ -421,13 +500,15 @@ u64 uart_dec_deadline(const struct uart_dec *d)
 	 * depends on it before the frame's stop bit, and uart_dec_idle()
 	 * takes it before it samples the frame. Waiting until then saves a
 	 * timer per edge. Taking the edge refines the grid and may move the
-	 * stop bit's centre a little: a quarter bit of slack keeps that to
-	 * one timer per frame (sampling later inside the stop bit changes
-	 * nothing). For a held start edge, the stop bit is estimated from
-	 * the nominal bit time; if that is early, the next call tells.
+	 * stop bit's sampling point a little: a quarter bit of slack keeps
+	 * that to one timer per frame (held edges are taken before the
+	 * frame is sampled, so sampling later changes nothing). For a held
+	 * start edge, the sampling point is estimated from the nominal bit
+	 * time; if that is early, the next call tells.
 	 */
 	if (!d->in_frame)
-		frame = d->pending_t + d->bit_ns * (2 * STOP_BIT + 1) / 2;
+		frame = d->pending_t + d->bit_ns * FRAME_BITS -
+			(d->bit_ns >> EARLY_SLACK);
 	frame += d->bit_ns / 4;
 	return max_t(u64, frame, d->pending_t + d->glitch_ns);
 }

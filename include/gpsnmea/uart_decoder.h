@@ -37,6 +37,8 @@ struct uart_dec_config {
 /**
  * struct uart_dec_stats - what the decoder saw, for sysfs and tests
  * @edges: edges fed in (including glitches)
+ * @late_edges: edges seen more than half a bit late (a latency spike) and
+ *	placed one grid position back
  * @bytes: bytes emitted
  * @framing_errors: frames whose stop bit was not at the idle level
  * @glitches: pulses dropped by the glitch filter
@@ -45,6 +47,7 @@ struct uart_dec_config {
  */
 struct uart_dec_stats {
 	u64 edges;
+	u64 late_edges;
 	u64 bytes;
 	u64 framing_errors;
 	u64 glitches;
@@ -80,6 +83,9 @@ struct uart_dec {
 	u64 inverse;		/* 2^48 / @period */
 	s32 lo, hi;		/* range of edge offsets from the centre, _q */
 	s32 mean;		/* average edge offset from the centre, _q */
+	s32 floor;		/* earliest edge offset from the centre, _q, */
+	u32 floor_edges;	/* ... over this many edges (up to 32) */
+	u32 spikes;		/* edges taken as late in a row */
 	u32 edges;		/* edges in that average so far */
 	s64 frame_lo, frame_hi;	/* range of offsets in this frame, _q */
 	u32 base;		/* bit time when the burst began, _q, ... */
@@ -131,13 +137,13 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns);
  * uart_dec_deadline - when uart_dec_idle() next has work to do
  * @d: decoder
  *
- * That is a little after the centre of the stop bit of the frame in
- * progress (or of the frame a held-back start edge begins), when
- * uart_dec_idle() can take an edge the glitch filter holds and complete the
- * frame: one timer per frame, not one per edge. Ask again after every
- * uart_dec_edge() and
- * uart_dec_idle(): after uart_dec_idle(@now) the answer is later than
- * @now, or 0.
+ * That is late in the stop bit of the frame in progress (or of the frame a
+ * held-back start edge begins), late enough for an edge rising into the
+ * stop bit to have been seen even if its interrupt came most of a bit
+ * late; then uart_dec_idle() can take an edge the glitch filter holds and
+ * complete the frame: one timer per frame, not one per edge. Ask again
+ * after every uart_dec_edge() and uart_dec_idle(): after
+ * uart_dec_idle(@now) the answer is later than @now, or 0.
  *
  * Return: that time, or 0 when there is nothing to wait for.
  */

@@ -404,8 +404,8 @@ static void test_idle_flush(void)
 				uart_dec_idle(&d, dl);
 			}
 			CHECK_EQ(calls, 1);
-			/* After the stop bit's centre, before its end + 1 bit. */
-			CHECK(dl + 10 >= start + (u64)(9.5 * w.bit));
+			/* 7/8 into the stop bit, before its end + 1 bit. */
+			CHECK(dl + 10 >= start + (u64)(9.875 * w.bit));
 			CHECK(dl <= start + (u64)(11 * w.bit));
 			CHECK_EQ(rx.n, 1);
 			CHECK(rx.n == 1 && rx.got[0].byte == bytes[i]);

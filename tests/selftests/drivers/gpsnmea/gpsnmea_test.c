@@ -432,8 +432,9 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	TH_LOG("bh latency p50 %lld ns, p99 %lld ns, max %lld ns, fifo high water %lld",
 	       stat_of("bh_latency_p50_ns"), stat_of("bh_latency_p99_ns"),
 	       stat_of("bh_latency_max_ns"), stat_of("fifo_high_water"));
-	TH_LOG("sim edge timer late by p99 %lld ns, max %lld ns (the timestamps' jitter)",
-	       sim_stat_of("late", "p99_ns"), sim_stat_of("late", "max_ns"));
+	TH_LOG("sim edge timer late by p99 %lld ns, max %lld ns (the timestamps' jitter), %lld edges taken as late",
+	       sim_stat_of("late", "p99_ns"), sim_stat_of("late", "max_ns"),
+	       stat_of("late_edges"));
 	replay_close(&r);
 }
 
