@@ -48,7 +48,7 @@
 #define RANGE_DECAY	10	/* the range of offsets forgets 1/1024 an edge */
 #define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
 #define EARLY_SLACK	3	/* earlier than the floor by 1/8 bit: a spike */
-#define SETTLE_BITS	4096	/* bit time history before spikes are told */
+#define SETTLE_BITS	1536	/* bit time history before spikes are told */
 #define SPIKES_IN_A_ROW	2	/* more and the grid is off, not the edges */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
 #define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */

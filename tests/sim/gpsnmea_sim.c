@@ -145,6 +145,9 @@ struct sim_line {
 	u32 f_glitch_ns;		/* glitch width */
 	u32 f_drop_edge;		/* IRQs left to swallow */
 	u32 f_jitter_ns;		/* max random extra timer delay, 0 = off */
+	u32 f_spike_every;		/* 1 expiry in this many is late, ... */
+	u32 f_spike_ns;			/* ... by this much (0 = off), ... */
+	u32 f_spike_after;		/* ... after this many more expiries */
 	u32 glitch_seq;			/* picks the glitched data bit */
 	u64 rng;			/* xorshift64 state for the jitter */
 
@@ -205,17 +208,29 @@ static u64 sim_half_time(const struct sim_line *l, u64 half)
 				   l->half_denom);
 }
 
-static u32 sim_jitter(struct sim_line *l)
+static u32 sim_rand(struct sim_line *l)
 {
 	u64 x = l->rng;
 
-	if (!l->f_jitter_ns)
-		return 0;
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;
 	l->rng = x;
-	return (u32)(x >> 32) % (l->f_jitter_ns + 1U);
+	return x >> 32;
+}
+
+/* Extra delay of the next timer expiry: the jitter and spike faults. */
+static u32 sim_jitter(struct sim_line *l)
+{
+	u32 extra = 0;
+
+	if (l->f_jitter_ns)
+		extra = sim_rand(l) % (l->f_jitter_ns + 1U);
+	if (l->f_spike_ns && l->f_spike_after)
+		l->f_spike_after--;
+	else if (l->f_spike_ns && sim_rand(l) % l->f_spike_every == 0)
+		extra += l->f_spike_ns;
+	return extra;
 }
 
 /*
@@ -695,7 +710,7 @@ SIM_DEBUGFS_FOPS(sim_stats, NULL);
 static int sim_fault_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
-	u32 stopbit, glitch, glitch_ns, drop, jitter;
+	u32 stopbit, glitch, glitch_ns, drop, jitter, every, spike, after;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
@@ -704,10 +719,13 @@ static int sim_fault_show(struct seq_file *m, void *v)
 	glitch_ns = l->f_glitch_ns;
 	drop = l->f_drop_edge;
 	jitter = l->f_jitter_ns;
+	every = l->f_spike_every;
+	spike = l->f_spike_ns;
+	after = l->f_spike_after;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
-	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\n",
-		   stopbit, glitch, glitch_ns, drop, jitter);
+	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\nspike %u %u %u\n",
+		   stopbit, glitch, glitch_ns, drop, jitter, every, spike, after);
 	return 0;
 }
 
@@ -718,7 +736,7 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 	char kbuf[64], cmd[16], junk;
 	unsigned long flags;
 	ssize_t ret = count;
-	u32 a = 0, b = 0;
+	u32 a = 0, b = 0, c = 0;
 	int n;
 
 	if (count >= sizeof(kbuf))
@@ -727,7 +745,7 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		return -EFAULT;
 	kbuf[count] = '\0';
 
-	n = sscanf(kbuf, "%15s %u %u %c", cmd, &a, &b, &junk);
+	n = sscanf(kbuf, "%15s %u %u %u %c", cmd, &a, &b, &c, &junk);
 	if (n < 1)
 		return -EINVAL;
 
@@ -738,6 +756,9 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		l->f_glitch_ns = 0;
 		l->f_drop_edge = 0;
 		l->f_jitter_ns = 0;
+		l->f_spike_every = 0;
+		l->f_spike_ns = 0;
+		l->f_spike_after = 0;
 	} else if (!strcmp(cmd, "stopbit") && n == 2) {
 		l->f_stopbit = a;
 	} else if (!strcmp(cmd, "glitch") && n == 3 && b > 0) {
@@ -748,6 +769,11 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		l->f_drop_edge = a;
 	} else if (!strcmp(cmd, "jitter") && n == 2) {
 		l->f_jitter_ns = a;
+		l->rng = SIM_RNG_SEED;
+	} else if (!strcmp(cmd, "spike") && (n == 3 || n == 4) && a > 0) {
+		l->f_spike_every = a;
+		l->f_spike_ns = b;
+		l->f_spike_after = c;
 		l->rng = SIM_RNG_SEED;
 	} else {
 		ret = -EINVAL;

@@ -241,16 +241,17 @@ static void test_stream_bauds(void)
 
 /*
  * What a guest or a board shows (the simulator's `late` file): interrupt
- * latency short nearly always, with rare spikes. Spikes up to half a bit
- * must cost nothing; beyond that an edge lands nearer the next grid
- * position and a bit is lost (measured, printed, not required: the VM's
- * spikes of 0.5-0.9 bit at 115200 baud are why `make bench` sees errors
- * there). A decoder that used "latency is never negative" could take more.
+ * latency short nearly always (here under 0.05 bit), with rare spikes (1
+ * edge in 128, 3/4 to all of the peak late). An edge more than half a bit
+ * late is nearer the next grid position; the decoder tells it by the
+ * floor of the burst's latency (see dec_spike()). Required: no error with
+ * spikes up to 0.6 bit (the VM's worst at 115200 baud); printed: 0.7 and
+ * 0.8 bit.
  */
 static void test_stream_latency_spikes(void)
 {
 	static const u32 bauds[] = { 9600, 115200 };
-	static const int peaks[] = { 25, 30, 35 };	/* +-%: 0.5 .. 0.7 bit */
+	static const int peaks[] = { 25, 30, 35, 40 };	/* 0.5 .. 0.8 bit */
 	struct result r;
 	size_t b, j;
 	int c;
@@ -265,7 +266,7 @@ static void test_stream_latency_spikes(void)
 						   11 + c);
 				printf(" %zu", r.all);
 				check("all bytes, latency spikes",
-				      &traffics[3], c, peaks[j], r.all, 25);
+				      &traffics[3], c, peaks[j], r.all, 30);
 			}
 			printf("\n");
 		}

@@ -8,6 +8,8 @@
  *   GPSNMEA_PARAMS  extra module parameters, e.g. "bh=tasklet"
  *   GPSNMEA_BAUD    bit rate for the driver and the sim (default 9600)
  *   GPSNMEA_CORPUS  folder with NAME.wire / NAME.expect (default /corpus)
+ *   GPSNMEA_SPIKES  set: the simulator sends latency spikes, and a replay
+ *                   must see some taken as late (gpsnmea.sh sets it)
  */
 #ifndef GPSNMEA_SELFTEST_COMMON_H
 #define GPSNMEA_SELFTEST_COMMON_H

@@ -15,14 +15,21 @@
 # (common.h).
 #
 # GPSNMEA_SWEEP, if set, runs the programs several times per bottom half:
-# ';'-separated entries "BAUD[+hog]:OPTIONS", e.g.
+# ';'-separated entries "BAUD[+hog|+irq]:OPTIONS", e.g.
 # "4800:-r replay.beidou_gb.corpus;115200+hog:-r replay.neo_m8n.corpus".
-# "+hog" keeps a CPU-bound shell loop running meanwhile.
+# "+hog" keeps a CPU-bound shell loop running meanwhile; "+irq" turns on the
+# simulator's interrupt load (a 10 kHz hard-IRQ timer that busy-waits 2 us,
+# its irq_load file), which delays the edges' interrupts now and then;
+# "+spikes" sets GPSNMEA_SPIKES: each replay makes the simulator send one
+# edge in 128 0.55 bit late (its spike fault, from the 2400th edge on) and
+# requires the decoder to have taken some as late (statistics/late_edges)
+# and still every byte right.
 
 dir=$(cd "$(dirname "$0")" && pwd)
 [ -r "$dir/env" ] && . "$dir/env"
 ko_dir=${GPSNMEA_KO_DIR:-/modules}
 export GPSNMEA_KO="$ko_dir/gpsnmea.ko"
+irq_load=/sys/kernel/debug/gpsnmea-sim/irq_load
 rc=0
 
 for m in "$ko_dir"/deps/*.ko; do
@@ -73,13 +80,25 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 		entry=${rest%%;*}
 		[ "$entry" = "$rest" ] && rest= || rest=${rest#*;}
 		speed=${entry%%:*}
-		export GPSNMEA_BAUD=${speed%+hog}
+		export GPSNMEA_BAUD=${speed%+*}
 		hog=
-		if [ "$speed" != "$GPSNMEA_BAUD" ]; then
+		load=
+		case "$speed" in
+		*+hog)
 			sh -c 'while :; do :; done' &
 			hog=$!
-		fi
-		echo "# $mode at $GPSNMEA_BAUD baud${hog:+, with a CPU hog}"
+			load=", with a CPU hog"
+			;;
+		*+irq)
+			echo "10000 2000" > "$irq_load" || rc=1
+			load=", with an interrupt load"
+			;;
+		*+spikes)
+			export GPSNMEA_SPIKES=1
+			load=", one edge in 128 sent 0.55 bit late"
+			;;
+		esac
+		echo "# $mode at $GPSNMEA_BAUD baud$load"
 		run_progs "${entry#*:}" || rc=1
 		if [ -n "$hog" ]; then
 			# Field 14 of stat: user time, in clock ticks.
@@ -87,6 +106,15 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 			kill "$hog"
 			wait "$hog" 2>/dev/null
 		fi
+		case "$speed" in
+		*+irq)
+			echo "# the interrupt load fired $(cut -d' ' -f3 "$irq_load") times"
+			echo 0 > "$irq_load" || rc=1
+			;;
+		*+spikes)
+			unset GPSNMEA_SPIKES
+			;;
+		esac
 	done
 done
 

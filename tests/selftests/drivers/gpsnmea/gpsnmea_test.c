@@ -382,11 +382,21 @@ FIXTURE_TEARDOWN(replay)
 
 TEST_F_TIMEOUT(replay, corpus, 900)
 {
+	bool spikes = getenv("GPSNMEA_SPIKES");
 	struct replay r;
 	long long drops;
+	char cmd[64];
 
 	ASSERT_EQ(0, replay_open(&r, variant->name));
+	if (spikes) {
+		/* 1 edge in 128 0.55 bit late, after 400 frames to learn. */
+		snprintf(cmd, sizeof(cmd), "spike 128 %ld 2400",
+			 550000000L / atol(env_or("GPSNMEA_BAUD", "9600")));
+		ASSERT_EQ(0, write_file(SIM_DIR "/fault", cmd));
+	}
 	ASSERT_EQ(0, replay_run(&r));
+	if (spikes)
+		EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
 	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
 	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
 	EXPECT_EQ((long long)r.sentences, stat_of("sentences"));
@@ -400,6 +410,8 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	EXPECT_EQ(0, stat_of("glitches"));
 	EXPECT_EQ(0, stat_of("overruns"));
 	EXPECT_EQ(0, stat_of("gaps"));
+	if (spikes)
+		EXPECT_LT(0, stat_of("late_edges"));
 	/* The decoded fix, less its age, is what the host decoder makes of it. */
 	{
 		char path[512], want[256] = "", got[256] = "", *age;
