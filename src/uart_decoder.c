@@ -215,7 +215,6 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	d->floor -= d->floor >> RANGE_DECAY;
 }
 
-
 /*
  * dec_spike - tell an edge that a latency spike delayed
  * @k: its nearest grid position, moved one back if need be
