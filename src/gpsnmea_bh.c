@@ -326,7 +326,11 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 	}
 
 	deadline = uart_dec_deadline(&gn->dec);
-	if (deadline && deadline <= now) {
+	/*
+	 * Only with the kfifo drained: an edge stamped before @now still in
+	 * it would come after the idle call completed its frame.
+	 */
+	if (deadline && deadline <= now && n < GPSNMEA_EDGE_FIFO) {
 		/* Afterwards the deadline is later than @now, or 0. */
 		uart_dec_idle(&gn->dec, now);
 		deadline = uart_dec_deadline(&gn->dec);

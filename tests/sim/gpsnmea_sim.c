@@ -77,6 +77,9 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* a spike's timer fires this much early and waits (up to 8 us, irqs off) */
+#define SIM_SPIKE_LEAD_NS	8000
+
 /* timer lateness histogram: SIM_LATE_BUCKETS of SIM_LATE_STEP_NS, last open */
 #define SIM_LATE_BUCKETS	80
 #define SIM_LATE_STEP_NS	100
@@ -148,6 +151,7 @@ struct sim_line {
 	u32 f_spike_every;		/* 1 expiry in this many is late, ... */
 	u32 f_spike_ns;			/* ... by this much (0 = off), ... */
 	u32 f_spike_after;		/* ... after this many more expiries */
+	u64 spike_ns;			/* the next expiry is a spike: when */
 	u32 glitch_seq;			/* picks the glitched data bit */
 	u64 rng;			/* xorshift64 state for the jitter */
 
@@ -219,18 +223,29 @@ static u32 sim_rand(struct sim_line *l)
 	return x >> 32;
 }
 
-/* Extra delay of the next timer expiry: the jitter and spike faults. */
+/* Extra delay of the next timer expiry: the jitter fault. */
 static u32 sim_jitter(struct sim_line *l)
 {
-	u32 extra = 0;
+	if (!l->f_jitter_ns)
+		return 0;
+	return sim_rand(l) % (l->f_jitter_ns + 1U);
+}
 
-	if (l->f_jitter_ns)
-		extra = sim_rand(l) % (l->f_jitter_ns + 1U);
-	if (l->f_spike_ns && l->f_spike_after)
+/*
+ * The spike fault: is the next expiry one? A spike is to be exactly as
+ * late as asked, not that plus whatever the guest adds: its timer is armed
+ * SIM_SPIKE_LEAD_NS early and the callback waits for the time (see
+ * sim_tx_timer()).
+ */
+static bool sim_spike(struct sim_line *l)
+{
+	if (!l->f_spike_ns)
+		return false;
+	if (l->f_spike_after) {
 		l->f_spike_after--;
-	else if (l->f_spike_ns && sim_rand(l) % l->f_spike_every == 0)
-		extra += l->f_spike_ns;
-	return extra;
+		return false;
+	}
+	return sim_rand(l) % l->f_spike_every == 0;
 }
 
 /*
@@ -334,14 +349,22 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 	bool raise = false, started = false;
 	const struct sim_event *ev;
 	unsigned long flags;
-	u64 late;
+	u64 late, spike;
 	int err;
 
 	late = ktime_get_ns() - ktime_to_ns(hrtimer_get_expires(timer));
+	spike = READ_ONCE(l->spike_ns);
+	/* Armed early; irqs are off here, so only this can delay us. */
+	while (spike && ktime_get_ns() < spike)
+		cpu_relax();
 	raw_spin_lock_irqsave(&l->lock, flags);
-	l->late_max = max(l->late_max, late);
-	l->late_hist[min_t(u64, late / SIM_LATE_STEP_NS,
-			   SIM_LATE_BUCKETS - 1)]++;
+	if (spike) {
+		l->spike_ns = 0;
+	} else {
+		l->late_max = max(l->late_max, late);
+		l->late_hist[min_t(u64, late / SIM_LATE_STEP_NS,
+				   SIM_LATE_BUCKETS - 1)]++;
+	}
 	ev = &l->ev[l->ev_idx];
 
 	if (ev->level == SIM_EV_FRAME_END) {
@@ -378,6 +401,11 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 		sim_record_start(l);
 	if (ret == HRTIMER_RESTART) {
 		u64 t = l->ev[l->ev_idx].t_ns + sim_jitter(l);
+
+		if (sim_spike(l)) {
+			l->spike_ns = t + l->f_spike_ns;
+			t = l->spike_ns - SIM_SPIKE_LEAD_NS;
+		}
 
 		hrtimer_set_expires(timer, ns_to_ktime(t));
 	}

@@ -21,7 +21,7 @@
 # simulator's interrupt load (a 10 kHz hard-IRQ timer that busy-waits 2 us,
 # its irq_load file), which delays the edges' interrupts now and then;
 # "+spikes" sets GPSNMEA_SPIKES: each replay makes the simulator send one
-# edge in 512 0.55 bit late (its spike fault, from the 2400th edge on) and
+# edge in 128 exactly 0.65 bit late (its spike fault, from the 2400th edge on) and
 # requires the decoder to have taken some as late (statistics/late_edges)
 # and still every byte right.
 
@@ -95,7 +95,7 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 			;;
 		*+spikes)
 			export GPSNMEA_SPIKES=1
-			load=", one edge in 512 sent 0.55 bit late"
+			load=", one edge in 128 sent 0.65 bit late"
 			;;
 		esac
 		echo "# $mode at $GPSNMEA_BAUD baud$load"

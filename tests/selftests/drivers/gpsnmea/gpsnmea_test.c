@@ -389,9 +389,9 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 
 	ASSERT_EQ(0, replay_open(&r, variant->name));
 	if (spikes) {
-		/* 1 edge in 512 0.55 bit late, after 400 frames to learn. */
-		snprintf(cmd, sizeof(cmd), "spike 512 %ld 2400",
-			 550000000L / atol(env_or("GPSNMEA_BAUD", "9600")));
+		/* 1 edge in 128 0.65 bit late, after 400 frames to learn. */
+		snprintf(cmd, sizeof(cmd), "spike 128 %ld 2400",
+			 650000000L / atol(env_or("GPSNMEA_BAUD", "9600")));
 		ASSERT_EQ(0, write_file(SIM_DIR "/fault", cmd));
 	}
 	ASSERT_EQ(0, replay_run(&r));
