@@ -235,20 +235,18 @@ static bool dec_spike(struct uart_dec *d, u32 *k, s64 u, bool mark)
 {
 	s64 r = u - (s64)*k * d->period;
 
-	if (d->floor_edges < MEAN_EDGES || d->spikes >= SPIKES_IN_A_ROW) {
+	/* The first test nearly always fails, and is the one to predict. */
+	if (r >= d->floor - (s64)(d->period >> EARLY_SLACK) ||
+	    d->floor_edges < MEAN_EDGES || d->spikes >= SPIKES_IN_A_ROW ||
+	    *k <= d->bit_pos + 1 || *k > FRAME_BITS ||
+	    (*k == FRAME_BITS && !mark)) {
 		d->spikes = 0;
 		return false;
 	}
-	if (*k > d->bit_pos + 1 && *k <= FRAME_BITS &&
-	    (*k < FRAME_BITS || mark) &&
-	    r < d->floor - (s64)(d->period >> EARLY_SLACK)) {
-		(*k)--;
-		d->stats.late_edges++;
-		d->spikes++;
-		return true;
-	}
-	d->spikes = 0;
-	return false;
+	(*k)--;
+	d->stats.late_edges++;
+	d->spikes++;
+	return true;
 }
 
 /*
