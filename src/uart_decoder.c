@@ -29,7 +29,7 @@
  * - Spikes. Latency is never negative: an edge that would come well before
  *   the earliest offset the burst has shown (its floor) is one that came
  *   more than half a bit late. It goes one position back and is not
- *   tracked (dec_late()).
+ *   tracked (dec_spike()).
  *
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
@@ -462,7 +462,7 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 
 /*
  * When the frame in progress has its stop bit sampled: as late as an edge
- * that rises into the stop bit could still be seen (see dec_late()).
+ * that rises into the stop bit could still be seen (see dec_spike()).
  */
 static u64 dec_frame_deadline(const struct uart_dec *d)
 {
