@@ -31,6 +31,7 @@ setup:
 	scripts/setup
 
 unit:
+	scripts/fetch-corpus >/dev/null
 	$(MAKE) -C tests/unit
 
 lint: setup

@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers shared by the scripts in this folder. Source it, don't run it:
 #   . "$(dirname "$(readlink -f "$0")")/lib.sh"
-# Sets REPO (the repository root) and CACHE (<repo>/.cache).
+# Sets REPO (the repository root), CACHE (<repo>/.cache) and CORPUS.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 CACHE=$REPO/.cache
+# A worktree may share another checkout's cache through a symlink: use its
+# real path, which is what the cached kernels' Makefiles name.
+[ -L "$CACHE" ] && CACHE=$(readlink -f "$CACHE")
 SCRIPTS=$REPO/scripts
+# The NMEA logs of gpsd's regression corpus, fetched by scripts/fetch-corpus.
+CORPUS=${GPSNMEA_CORPUS_DIR:-$CACHE/corpus/gpsd}
 SERIES_ALL=(6.1 6.12)
 
 die() {
@@ -15,6 +20,14 @@ die() {
 
 warn() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+# A progress line on stderr (downloads, boots): always, unless QUIET=1.
+progress() {
+	if [ "${QUIET:-0}" != 1 ]; then
+		printf '%s\n' "$*" >&2
+	fi
+	return 0
 }
 
 # Print only when VERBOSE=1 (the scripts are quiet when all is well).
@@ -143,6 +156,12 @@ apt_highest_name() {
 # Candidate (highest by policy) version of a package.
 apt_candidate() {
 	apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'
+}
+
+# need_corpus: fetch the corpus if it is not there yet (fails if it can't).
+need_corpus() {
+	[ -n "${GPSNMEA_CORPUS_DIR:-}" ] && return 0
+	"$SCRIPTS/fetch-corpus" >/dev/null
 }
 
 # Kernel cache layout.

@@ -9,7 +9,7 @@
 #include "corpus.h"
 
 #ifndef CORPUS_DIR
-#define CORPUS_DIR "../shared/corpus/gpsd"
+#error "build with -DCORPUS_DIR=... (tests/unit/Makefile does)"
 #endif
 
 /*

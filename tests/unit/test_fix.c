@@ -12,7 +12,7 @@
 #include "test.h"
 
 #ifndef CORPUS_DIR
-#define CORPUS_DIR "../shared/corpus/gpsd"
+#error "build with -DCORPUS_DIR=... (tests/unit/Makefile does)"
 #endif
 
 /* "$" @body "*hh\r\n" with the right checksum; returns its length. */
