@@ -41,6 +41,12 @@ die() {
 	exit 1
 }
 
+# bad_usage MESSAGE: a wrong command line: one line, exit status 2.
+bad_usage() {
+	printf '%s: error: %s (see %s --help)\n' "${0##*/}" "$*" "${0##*/}" >&2
+	exit 2
+}
+
 warn() {
 	printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
@@ -64,14 +70,14 @@ info() {
 # need_value OPTION ARGC: die unless OPTION (at $1 of the caller, with ARGC
 # arguments left) has a value after it. Use: --opt) need_value "$1" $#; ...
 need_value() {
-	[ "$2" -ge 2 ] || die "$1 needs a value (see --help)"
+	[ "$2" -ge 2 ] || bad_usage "$1 needs a value"
 }
 
 # check_uint OPTION VALUE [MIN]: die unless VALUE is a whole number >= MIN
 # (default 0).
 check_uint() {
-	[[ "$2" =~ ^[0-9]+$ ]] && [ "${#2}" -le 12 ] || die "$1 wants a whole number, not '$2'"
-	[ "$2" -ge "${3:-0}" ] || die "$1 wants at least ${3:-0}, not $2"
+	[[ "$2" =~ ^[0-9]+$ ]] && [ "${#2}" -le 12 ] || bad_usage "$1 wants a whole number, not '$2'"
+	[ "$2" -ge "${3:-0}" ] || bad_usage "$1 wants at least ${3:-0}, not $2"
 }
 
 # kernel_names: every NAME of KERNEL_TABLE, space-separated.
