@@ -80,6 +80,12 @@ check_uint() {
 	[ "$2" -ge "${3:-0}" ] || bad_usage "$1 wants at least ${3:-0}, not $2"
 }
 
+# check_baud OPTION VALUE: a rate the driver takes (50..1000000).
+check_baud() {
+	[[ "$2" =~ ^[0-9]+$ ]] && [ "${#2}" -le 8 ] && [ "$2" -ge 50 ] && [ "$2" -le 1000000 ] ||
+		bad_usage "$1 wants a bit rate from 50 to 1000000, not '$2'"
+}
+
 # kernel_names: every NAME of KERNEL_TABLE, space-separated.
 kernel_names() {
 	local row names=()
