@@ -158,7 +158,7 @@ APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 APT_UPDATED=0
 
 apt_update() {
-	info "apt-get update"
+	progress "${0##*/}: apt-get update (the package lists are missing or a day old)"
 	local log
 	log=$(mktemp)
 	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" -q update >"$log" 2>&1; then
@@ -209,8 +209,8 @@ apt_install() {
 			apt_has "$p" || die "package '$p' not found in the apt sources"
 		fi
 	done
-	info "installing: ${missing[*]}"
-	local log
+	progress "${0##*/}: installing ${#missing[@]} Debian package(s): ${missing[*]}"
+	local log t0=$SECONDS
 	log=$(mktemp)
 	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" -q -y \
 		--no-install-recommends install "${missing[@]}" >"$log" 2>&1; then
@@ -219,6 +219,7 @@ apt_install() {
 		die "apt-get install failed: ${missing[*]}"
 	fi
 	rm -f "$log"
+	progress "${0##*/}: installed in $((SECONDS - t0)) s"
 }
 
 # apt_download DIR PKG[=VER]...: 'apt-get download' into DIR (as _apt can't
