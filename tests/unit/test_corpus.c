@@ -178,6 +178,7 @@ static void test_bad_input_stats(void)
 	free(stats);
 	free(l.wire);
 	free(l.expect);
+	free(l.expect_all);
 	free(l.findings);
 }
 
