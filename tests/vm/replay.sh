@@ -31,8 +31,10 @@ gn_wait_decoded $dev
 kill $reader
 wait $reader 2>/dev/null
 
+# "name value" lines; a file of several lines (sentence_types,
+# bh_latency_hist) gives one "name line" per line.
 for f in $dev/statistics/*; do
-	echo "$(basename "$f") $(head -n 1 "$f")"
+	sed "s/^/$(basename "$f") /" "$f"
 done > /results/stats
 echo "replay: $(wc -c < /replay/wire) bytes sent, $(cat $dev/statistics/bytes) decoded, $(cat $dev/statistics/sentences) sentences"
 rmmod gpsnmea || fail "rmmod gpsnmea failed"
