@@ -9,7 +9,7 @@
  *                                 each ending in CRLF
  *   nmea_log count [-m N] LOG     how many that is
  *   nmea_log drops [-m N] LOG     every line that drops something: "LINE
- *                                 reason reason..." (file line numbers),
+ *                                 REASON..." (file line numbers),
  *                                 then the totals as in the driver's
  *                                 statistics: "sentences N",
  *                                 "checksum_errors N", ...

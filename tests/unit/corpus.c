@@ -30,14 +30,15 @@ _Static_assert(CORPUS_MAX_LEN == NMEA_REF_MAX_LEN, "the same max_len");
 static bool corpus_parse(struct corpus_log *log, const char *data, size_t size)
 {
 	const char *p, *end = data + size, *nl;
-	struct nmea_ref_line r;
+	struct nmea_ref_line r, all;
 	size_t len, lineno = 0, dropped;
 	bool has_lf;
 	int i;
 
 	log->wire = malloc(size + 1);
 	log->expect = malloc(2 * size + 1);
-	if (!log->wire || !log->expect)
+	log->expect_all = malloc(2 * size + 1);
+	if (!log->wire || !log->expect || !log->expect_all)
 		return false;
 	for (p = data; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', end - p);
@@ -68,6 +69,15 @@ static bool corpus_parse(struct corpus_log *log, const char *data, size_t size)
 			f += log->nfindings++;
 			f->line = lineno;
 			memcpy(f->drops, r.drops, sizeof(f->drops));
+		}
+		nmea_ref_line((const unsigned char *)p, len, has_lf,
+			      CORPUS_MAX_LEN, true, &all);
+		if (all.s) {
+			memcpy(log->expect_all + log->expect_all_len, all.s,
+			       all.len);
+			memcpy(log->expect_all + log->expect_all_len + all.len,
+			       "\r\n", 2);
+			log->expect_all_len += all.len + 2;
 		}
 		if (!r.s)
 			continue;
@@ -159,6 +169,7 @@ void corpus_free(struct corpus_log *logs, size_t n)
 	for (i = 0; i < n; i++) {
 		free(logs[i].wire);
 		free(logs[i].expect);
+		free(logs[i].expect_all);
 		free(logs[i].findings);
 	}
 	free(logs);

@@ -31,6 +31,8 @@ struct corpus_log {
 	size_t lines;		/* non-comment lines */
 	size_t sentences;	/* sentences expected to come out */
 	size_t drops[CORPUS_DROP_NR];	/* expected drop counters */
+	char *expect_all;	/* ... with allow_no_checksum=1, as gpsd reads */
+	size_t expect_all_len;
 	struct corpus_finding *findings;	/* lines that drop something */
 	size_t nfindings;
 };
