@@ -178,10 +178,11 @@ insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" gnss=1
 ip link set lo up || bail "no loopback interface"
 # gpsd and gpspipe meet on localhost:2947.
 echo '127.0.0.1 localhost' > /etc/hosts
-# gpsd moves dates before 2017 forward by 1024 weeks (GPS week rollover)
-# when the system clock looks valid; the corpus's .chk dates are the
-# receivers' own. With a clock before 1980 gpsd takes them as they are.
-date -s '1970-01-02 00:00:00' > /dev/null || bail "cannot set the clock"
+# The .chk files are gpsd 3.22's own output, made with a valid system
+# clock: it moves dates before 2017 forward by 1024 weeks (its GPS week
+# rollover guess) and keeps later ones. A fixed valid clock (gpsd 3.22's
+# release day) gives the same reading on every run.
+date -s '2021-01-08 00:00:00' > /dev/null || bail "cannot set the clock"
 echo "# $(uname -r), $BAUD baud, bottom half $(cat $dev/bh), $(gpsd -V)"
 
 gnss=$(ls $dev/gnss 2>/dev/null)

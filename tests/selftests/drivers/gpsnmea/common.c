@@ -215,8 +215,6 @@ int replay_open(struct replay *r, const char *name)
 		fprintf(stderr, "# %s: corpus files missing in %s\n", name, dir);
 		return -ENOENT;
 	}
-	for (i = 0; i < r->wlen; i++)
-		r->lines += r->wire[i] == '\n';
 	for (i = 0; i < r->elen; i++)
 		r->sentences += r->expect[i] == '\n';
 	r->got = malloc(r->elen + 4096);

@@ -44,7 +44,8 @@ size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms);
  * @wire: the bytes sent
  * @expect: the sentences a correct driver delivers
  * @got: what the reader received
- * @lines: lines in @wire; @sentences: sentences in @expect
+ * @wlen, @elen, @glen: their lengths
+ * @sentences: sentences in @expect
  * @diff: offset of the first difference of @got and @expect, -1 if none
  * @send_ret: 0 or the sender's -errno
  */
@@ -52,7 +53,7 @@ struct replay {
 	const char *name;
 	unsigned char *wire, *expect;
 	char *got;
-	size_t wlen, elen, glen, lines, sentences;
+	size_t wlen, elen, glen, sentences;
 	long diff;
 	int send_ret;
 };

@@ -99,7 +99,9 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 			;;
 		esac
 		echo "# $mode at $GPSNMEA_BAUD baud$load"
+		t0=$(cut -d' ' -f1 /proc/uptime)
 		run_progs "${entry#*:}" || rc=1
+		echo "# $mode at $GPSNMEA_BAUD baud$load: $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s of guest time"
 		if [ -n "$hog" ]; then
 			# Field 14 of stat: user time, in clock ticks.
 			echo "# the CPU hog ran for $(cut -d' ' -f14 "/proc/$hog/stat") ticks"
