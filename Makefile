@@ -5,10 +5,12 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
+# The Raspberry Pi overlay (dts/) is compiled too where dtc is installed.
+DTC ?= $(shell command -v dtc 2>/dev/null)
 
-.PHONY: all modules clean setup unit lint check check-next demo bench install help
+.PHONY: all modules dtbs clean setup unit lint check check-next demo bench install help
 
-all: modules
+all: modules $(if $(DTC),dtbs)
 
 modules:
 	@if [ ! -d "$(KDIR)" ]; then \
@@ -19,7 +21,14 @@ modules:
 	fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-install: modules
+# build/dts/gpsnmea.dtbo: copy it to the boot partition's overlays/ folder
+# (Documentation/install.rst).
+dtbs:
+	@if [ -z "$(DTC)" ]; then echo "dtc not found (Debian: device-tree-compiler)" >&2; exit 1; fi
+	@mkdir -p build/dts
+	$(DTC) -@ -I dts -O dtb -o build/dts/gpsnmea.dtbo dts/gpsnmea-overlay.dts
+
+install: modules $(if $(DTC),dtbs)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
 clean:
