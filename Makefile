@@ -5,10 +5,14 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
+# DKMS: the version installed, and the kernel dkms-install builds for.
+DKMS_VERSION ?= $(shell git -C $(CURDIR) describe --tags --always --dirty 2>/dev/null || echo 0)
+DKMS_KERNEL ?= $(shell uname -r)
+DKMS_SRC = /usr/src/gpsnmea-$(DKMS_VERSION)
 # The Raspberry Pi overlay (dts/) is compiled too where dtc is installed.
 DTC ?= $(shell command -v dtc 2>/dev/null)
 
-.PHONY: all modules dtbs clean setup unit lint check check-next demo bench install help
+.PHONY: all modules dtbs dkms-install dkms-remove clean setup unit lint check check-next demo bench install help
 
 all: modules $(if $(DTC),dtbs)
 
@@ -28,8 +32,30 @@ dtbs:
 	@mkdir -p build/dts
 	$(DTC) -@ -I dts -O dtb -o build/dts/gpsnmea.dtbo dts/gpsnmea-overlay.dts
 
-install: modules $(if $(DTC),dtbs)
+install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+# The driver's sources (not tests/) to /usr/src/gpsnmea-<version>/, then
+# dkms add, build and install for DKMS_KERNEL; later kernels get it from
+# DKMS's kernel hooks. Any version installed before is removed first.
+dkms-install: dkms-remove
+	mkdir -p $(DKMS_SRC)
+	tar -c --exclude='*.o' --exclude='*.mod.c' --exclude='.*' Kbuild LICENSE src include | tar -x -C $(DKMS_SRC)
+	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	dkms add -m gpsnmea -v $(DKMS_VERSION)
+	dkms install -m gpsnmea -v $(DKMS_VERSION) -k $(DKMS_KERNEL)
+
+# Every version of gpsnmea that DKMS knows, from every kernel, and the
+# sources in /usr/src (DKMS leaves them when a version's last kernel goes).
+dkms-remove:
+	@command -v dkms >/dev/null || { echo "dkms not found (Debian: apt install dkms)" >&2; exit 1; }
+	@for v in $$(dkms status -m gpsnmea | sed -n 's|^gpsnmea/\([^,:]*\).*|\1|p' | sort -u); do \
+		echo "dkms remove -m gpsnmea -v $$v --all"; \
+		dkms remove -m gpsnmea -v $$v --all || exit 1; \
+	done
+	@for d in /usr/src/gpsnmea-*/; do \
+		if grep -qs '^PACKAGE_NAME="gpsnmea"' $$d/dkms.conf; then echo "rm -rf $$d"; rm -rf $$d; fi; \
+	done
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
