@@ -46,8 +46,9 @@ MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter)");
 
 static unsigned int max_len = NMEA_MAX_LEN_DEFAULT;
 module_param(max_len, uint, 0444);
-MODULE_PARM_DESC(max_len, "Longest sentence accepted, '$' to checksum (default "
-		 __stringify(NMEA_MAX_LEN_DEFAULT) ")");
+MODULE_PARM_DESC(max_len, "Longest sentence accepted, '$' to checksum, "
+		 __stringify(NMEA_MAX_LEN_MIN) ".." __stringify(NMEA_MAX_LEN_LIMIT)
+		 " (default " __stringify(NMEA_MAX_LEN_DEFAULT) ")");
 
 static unsigned int glitch_pct = 15;
 module_param(glitch_pct, uint, 0444);

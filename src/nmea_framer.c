@@ -3,21 +3,24 @@
  * NMEA 0183 framer: bytes in, checked sentences out.
  *
  * A sentence starts at '$' or '!', holds printable ASCII only and ends at
- * the end of its line: CRLF, or a bare LF. Its checksum "*hh" (the XOR of
- * the bytes between the start character and '*', as two hex digits of
- * either case) must match, unless checksums are optional and the sentence
- * has no '*' at all. What goes wrong is counted in f->drops[]:
+ * the end of its line: LF, after any number of CRs (CRLF, the CR CR LF of
+ * some receivers, or a bare LF). Its checksum "*hh" (the XOR of the bytes
+ * between the start character and '*', as two hex digits of either case)
+ * must match, unless checksums are optional and the sentence has no '*' at
+ * all. What goes wrong is counted in f->drops[]:
  *
  * - checksum present but wrong: NMEA_DROP_CHECKSUM;
  * - no checksum (when required), or a malformed one ('*' not followed by
  *   exactly two hex digits and the end of the line): NMEA_DROP_NO_CHECKSUM;
  * - more than max_len characters: NMEA_DROP_TOO_LONG;
- * - a byte outside 0x20..0x7e, including a CR that is not immediately
- *   followed by LF: NMEA_DROP_CHARSET;
+ * - a byte outside 0x20..0x7e, including a CR that is not part of the line
+ *   end: NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
- *   counted per byte.
+ *   counted per byte. A start character followed at once (CRs aside) by
+ *   another one or by the line end is such a byte: "$$GPGGA,..." is one
+ *   garbage byte and a sentence, as gpsd reads it.
  *
  * After a TOO_LONG or CHARSET drop the rest of that line is skipped without
  * further counting, up to its LF or up to a '$' or '!' (which starts a new
@@ -28,6 +31,8 @@
  * Valid sentences are counted in f->sentences, those without a checksum
  * (accepted only with allow_no_checksum) also in f->no_checksum, and each
  * by its address (the field after '$' or '!') in f->types.
+ *
+ * Documentation/corpus.rst compares these rules with gpsd's.
  */
 #include <gpsnmea/nmea_framer.h>
 
@@ -123,6 +128,10 @@ static u32 nmea_end(struct nmea_framer *f)
 
 	f->in_sentence = false;
 	f->cr = false;
+	if (len == 1) {
+		f->drops[NMEA_DROP_GARBAGE]++;
+		return 0;
+	}
 	if (!star) {
 		if (!f->cfg.allow_no_checksum) {
 			f->drops[NMEA_DROP_NO_CHECKSUM]++;
@@ -152,10 +161,15 @@ static u32 nmea_end(struct nmea_framer *f)
 u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 {
 	if (nmea_is_start(c)) {
-		if (f->in_sentence)
-			nmea_drop(f, f->cr ? NMEA_DROP_CHARSET :
-					     NMEA_DROP_TRUNCATED);
+		if (f->in_sentence) {
+			if (f->len == 1)
+				f->drops[NMEA_DROP_GARBAGE]++;
+			else
+				nmea_drop(f, f->cr ? NMEA_DROP_CHARSET :
+						     NMEA_DROP_TRUNCATED);
+		}
 		f->in_sentence = true;
+		f->cr = false;
 		f->skip_line = false;
 		f->buf[0] = c;
 		f->len = 1;
@@ -175,12 +189,12 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 
 	if (c == '\n')
 		return nmea_end(f);
+	if (c == '\r') {
+		f->cr = true;
+		return 0;
+	}
 	if (f->cr || c < 0x20 || c > 0x7e) {
-		/* A control byte, or a CR not followed by LF. */
-		if (c == '\r' && !f->cr) {
-			f->cr = true;
-			return 0;
-		}
+		/* A control byte, or a byte after a CR. */
 		nmea_drop(f, NMEA_DROP_CHARSET);
 		f->skip_line = true;
 		return 0;

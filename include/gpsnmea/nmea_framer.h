@@ -2,8 +2,8 @@
 /*
  * NMEA 0183 framer: turns a byte stream into validated sentences.
  *
- * A sentence runs from '$' or '!' to the end of its line, CRLF or a bare
- * LF. A CR must be followed at once by LF: a CR anywhere else in a
+ * A sentence runs from '$' or '!' to the end of its line: LF after any
+ * number of CRs (CRLF, CR CR LF or a bare LF). A CR anywhere else in a
  * sentence is a control character like any other, and the sentence is
  * dropped as NMEA_DROP_CHARSET. After a CHARSET or TOO_LONG drop the rest
  * of the line is skipped without further counting, up to LF or to the
@@ -16,10 +16,18 @@
 
 #include "portable.h"
 
-/* Bounds for nmea_framer_config.max_len (characters from '$' to the hex digits). */
+/*
+ * Bounds for nmea_framer_config.max_len (characters from '$' to the hex
+ * digits). gpsd's packet lexer takes NMEA sentences of any length up to
+ * its 9216-byte packet buffer (its NMEA driver decodes only those of at
+ * most NMEA_MAX = 102 bytes with CRLF, and hands longer ones to clients
+ * unchanged), so the default takes all a record of /dev/gpsnmea holds.
+ * Receivers send longer than the standard's 82: Skytraq 103, Unicore 105,
+ * Quectel LC79D $PGLOR 132, MediaTek $PMTKCHN 203.
+ */
 #define NMEA_MAX_LEN_MIN	16
-#define NMEA_MAX_LEN_DEFAULT	120
 #define NMEA_MAX_LEN_LIMIT	250
+#define NMEA_MAX_LEN_DEFAULT	NMEA_MAX_LEN_LIMIT
 /* Buffer size that holds any accepted sentence plus CRLF and a NUL. */
 #define NMEA_SENTENCE_BUF	(NMEA_MAX_LEN_LIMIT + 3)
 
@@ -31,7 +39,8 @@
  * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence
  * @NMEA_DROP_TRUNCATED: a new '$' or '!' came before the line ended
  * @NMEA_DROP_GARBAGE: bytes outside any sentence (counted per byte; CR/LF
- *	between sentences are not garbage)
+ *	between sentences are not garbage), and a start character followed
+ *	at once by another one or by the line end
  * @NMEA_DROP_NR: number of reasons
  */
 enum nmea_drop {

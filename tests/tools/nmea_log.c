@@ -8,6 +8,11 @@
  *   nmea_log expect [-m N] LOG    the sentences a correct driver delivers,
  *                                 each ending in CRLF
  *   nmea_log count [-m N] LOG     how many that is
+ *   nmea_log drops [-m N] LOG     every line that drops something: "LINE
+ *                                 REASON..." (file line numbers),
+ *                                 then the totals as in the driver's
+ *                                 statistics: "sentences N",
+ *                                 "checksum_errors N", ...
  *   nmea_log compare EXPECT GOT   how much of EXPECT (the sentences a
  *                                 correct driver delivers) is missing from
  *                                 GOT (what it delivered): one line,
@@ -15,47 +20,17 @@
  *                                 extra_bytes N expected N lost N extra N"
  *                                 (bytes, then sentences; CRLF counted)
  *
- * "expect" is a line-at-a-time reference, written independently of the
- * driver's streaming framer (src/nmea_framer.c), so the two check each
- * other. A line yields a sentence when, from its last '$' or '!' on, it is
- * printable ASCII, at most N characters (default 120) and ends in a correct
- * "*hh" checksum.
+ * "expect" is the line-at-a-time reference of nmea_ref.h, written
+ * independently of the driver's streaming framer (src/nmea_framer.c), so
+ * the two check each other. N is max_len (default NMEA_REF_MAX_LEN, the
+ * driver's default).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Is s[0..len) one valid sentence? */
-static int valid(const unsigned char *s, size_t len, size_t max_len)
-{
-	unsigned int sum = 0;
-	size_t i;
-
-	if (len < 4 || len > max_len || (s[0] != '$' && s[0] != '!'))
-		return 0;
-	if (s[len - 3] != '*' || hexval(s[len - 2]) < 0 ||
-	    hexval(s[len - 1]) < 0)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] > 0x7e)
-			return 0;
-	for (i = 1; i < len - 3; i++)
-		sum ^= s[i];
-	return sum == (unsigned int)(hexval(s[len - 2]) * 16 +
-				     hexval(s[len - 1]));
-}
+#include "nmea_ref.h"
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -168,12 +143,20 @@ static int compare(const char *expect_path, const char *got_path)
 	return 0;
 }
 
+/* Names of the driver's statistics, by enum nmea_ref_why. */
+static const char *const stat_names[REF_NR] = {
+	"checksum_errors", "no_checksum_errors", "length_errors",
+	"charset_errors", "truncated_sentences", "garbage_bytes",
+};
+
 int main(int argc, char **argv)
 {
-	size_t max_len = 120, len, pos = 0, count = 0;
+	size_t max_len = NMEA_REF_MAX_LEN, len, pos = 0, count = 0, lineno = 0;
+	size_t total[REF_NR] = { 0 };
+	struct nmea_ref_line r;
 	const char *mode;
 	unsigned char *log;
-	int opt;
+	int opt, i;
 
 	if (argc < 2)
 		goto usage;
@@ -183,6 +166,9 @@ int main(int argc, char **argv)
 			goto usage;
 		return compare(argv[2], argv[3]);
 	}
+	if (strcmp(mode, "wire") && strcmp(mode, "expect") &&
+	    strcmp(mode, "count") && strcmp(mode, "drops"))
+		goto usage;
 	optind = 2;
 	while ((opt = getopt(argc, argv, "m:")) != -1) {
 		if (opt != 'm')
@@ -194,7 +180,7 @@ int main(int argc, char **argv)
 	log = slurp(argv[optind], &len);
 
 	while (pos < len) {
-		unsigned char *line = log + pos, *nl, *s;
+		unsigned char *line = log + pos, *nl;
 		size_t n, body;
 		int has_lf;
 
@@ -202,38 +188,48 @@ int main(int argc, char **argv)
 		n = nl ? (size_t)(nl - line) : len - pos;
 		has_lf = nl != NULL;
 		pos += n + has_lf;
+		lineno++;
 		if (n && line[0] == '#')
 			continue;
-		body = n && line[n - 1] == '\r' ? n - 1 : n;
 
 		if (!strcmp(mode, "wire")) {
+			body = n && line[n - 1] == '\r' ? n - 1 : n;
 			fwrite(line, 1, body, stdout);
 			if (body != n || has_lf)
 				fputs(has_lf ? "\r\n" : "\r", stdout);
 			continue;
 		}
-		/* A sentence needs its line end. */
-		if (!has_lf)
-			continue;
-		for (s = line + body; s > line; s--)
-			if (s[-1] == '$' || s[-1] == '!')
-				break;
-		if (s == line || !valid(s - 1, line + body - (s - 1), max_len))
-			continue;
-		count++;
-		if (!strcmp(mode, "expect")) {
-			fwrite(s - 1, 1, line + body - (s - 1), stdout);
-			fputs("\r\n", stdout);
-		} else if (strcmp(mode, "count")) {
-			goto usage;
+		nmea_ref_line(line, n, has_lf, max_len, false, &r);
+		if (r.s) {
+			count++;
+			if (!strcmp(mode, "expect")) {
+				fwrite(r.s, 1, r.len, stdout);
+				fputs("\r\n", stdout);
+			}
+		}
+		for (i = 0, body = 0; i < REF_NR; i++) {
+			total[i] += r.drops[i];
+			body += r.drops[i];
+		}
+		if (!strcmp(mode, "drops") && body) {
+			printf("%zu", lineno);
+			for (i = 0; i < REF_NR; i++)
+				if (r.drops[i])
+					printf(" %s", nmea_ref_names[i]);
+			printf("\n");
 		}
 	}
 	if (!strcmp(mode, "count"))
 		printf("%zu\n", count);
+	if (!strcmp(mode, "drops")) {
+		printf("sentences %zu\n", count);
+		for (i = 0; i < REF_NR; i++)
+			printf("%s %zu\n", stat_names[i], total[i]);
+	}
 	free(log);
 	return 0;
 usage:
-	fprintf(stderr, "usage: nmea_log wire|expect|count [-m MAXLEN] LOG\n"
+	fprintf(stderr, "usage: nmea_log wire|expect|count|drops [-m MAXLEN] LOG\n"
 		"       nmea_log compare EXPECT GOT\n");
 	return 2;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Test helper: loads the gpsd receiver logs (see corpus.h). */
+/*
+ * Test helper: loads the gpsd receiver logs (see corpus.h) and works out
+ * what each must yield by the line-at-a-time rules of
+ * tests/tools/nmea_ref.h, the reference nmea_log uses too.
+ */
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,27 +11,11 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "../tools/nmea_ref.h"
 
 #ifndef CORPUS_DIR
 #error "build with -DCORPUS_DIR=... (tests/unit/Makefile does)"
 #endif
-
-/*
- * The only corpus line that must not come out: garmin-geko201.log has a
- * "*" without checksum digits.
- */
-static const char *const bad_lines[] = { "$GPBOD,,T,,M,,*" };
-
-static bool is_bad(const char *line, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++)
-		if (strlen(bad_lines[i]) == len &&
-		    !memcmp(bad_lines[i], line, len))
-			return true;
-	return false;
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -35,15 +23,79 @@ static int by_name(const void *a, const void *b)
 		      ((const struct corpus_log *)b)->name);
 }
 
-static bool load_one(const char *dir, struct corpus_log *log)
+_Static_assert(CORPUS_DROP_NR == REF_NR, "one counter per reason");
+_Static_assert(CORPUS_MAX_LEN == NMEA_REF_MAX_LEN, "the same max_len");
+
+/* Apply nmea_ref.h to every line of @data (see corpus.h). */
+static bool corpus_parse(struct corpus_log *log, const char *data, size_t size)
 {
-	char path[512];
-	char *data, *p, *end, *nl;
-	size_t len, body;
+	const char *p, *end = data + size, *nl;
+	struct nmea_ref_line r, all;
+	size_t len, lineno = 0, dropped;
+	bool has_lf;
+	int i;
+
+	log->wire = malloc(size + 1);
+	log->expect = malloc(2 * size + 1);
+	log->expect_all = malloc(2 * size + 1);
+	if (!log->wire || !log->expect || !log->expect_all)
+		return false;
+	for (p = data; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		has_lf = nl;
+		len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (!nl)
+			nl = end - 1;	/* a last line without LF */
+		lineno++;
+		if (len && *p == '#')
+			continue;
+		memcpy(log->wire + log->wire_len, p, nl + 1 - p);
+		log->wire_len += nl + 1 - p;
+		log->lines++;
+		nmea_ref_line((const unsigned char *)p, len, has_lf,
+			      CORPUS_MAX_LEN, false, &r);
+		for (i = 0, dropped = 0; i < REF_NR; i++) {
+			log->drops[i] += r.drops[i];
+			dropped += r.drops[i];
+		}
+		if (dropped) {
+			struct corpus_finding *f;
+
+			f = realloc(log->findings,
+				    (log->nfindings + 1) * sizeof(*f));
+			if (!f)
+				return false;
+			log->findings = f;
+			f += log->nfindings++;
+			f->line = lineno;
+			memcpy(f->drops, r.drops, sizeof(f->drops));
+		}
+		nmea_ref_line((const unsigned char *)p, len, has_lf,
+			      CORPUS_MAX_LEN, true, &all);
+		if (all.s) {
+			memcpy(log->expect_all + log->expect_all_len, all.s,
+			       all.len);
+			memcpy(log->expect_all + log->expect_all_len + all.len,
+			       "\r\n", 2);
+			log->expect_all_len += all.len + 2;
+		}
+		if (!r.s)
+			continue;
+		memcpy(log->expect + log->expect_len, r.s, r.len);
+		memcpy(log->expect + log->expect_len + r.len, "\r\n", 2);
+		log->expect_len += r.len + 2;
+		log->sentences++;
+	}
+	return true;
+}
+
+bool corpus_load_file(const char *path, struct corpus_log *log)
+{
+	char *data;
 	long size;
+	bool ok;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, log->name);
 	f = fopen(path, "rb");
 	if (!f)
 		return false;
@@ -51,38 +103,23 @@ static bool load_one(const char *dir, struct corpus_log *log)
 	size = ftell(f);
 	rewind(f);
 	data = malloc(size + 1);
-	log->wire = malloc(size + 1);
-	log->expect = malloc(2 * size + 1);
-	if (!data || !log->wire || !log->expect ||
-	    fread(data, 1, size, f) != (size_t)size) {
+	if (!data || fread(data, 1, size, f) != (size_t)size) {
 		fclose(f);
 		free(data);
 		return false;
 	}
 	fclose(f);
-	end = data + size;
-	for (p = data; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', end - p);
-		if (!nl)
-			nl = end - 1;	/* a last line without LF */
-		len = nl + 1 - p;
-		if (*p == '#')
-			continue;
-		memcpy(log->wire + log->wire_len, p, len);
-		log->wire_len += len;
-		log->lines++;
-		body = len;
-		while (body && (p[body - 1] == '\n' || p[body - 1] == '\r'))
-			body--;
-		if (is_bad(p, body))
-			continue;
-		memcpy(log->expect + log->expect_len, p, body);
-		memcpy(log->expect + log->expect_len + body, "\r\n", 2);
-		log->expect_len += body + 2;
-		log->sentences++;
-	}
+	ok = corpus_parse(log, data, size);
 	free(data);
-	return true;
+	return ok;
+}
+
+static bool load_one(const char *dir, struct corpus_log *log)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, log->name);
+	return corpus_load_file(path, log);
 }
 
 size_t corpus_load(struct corpus_log **logs)
@@ -132,6 +169,8 @@ void corpus_free(struct corpus_log *logs, size_t n)
 	for (i = 0; i < n; i++) {
 		free(logs[i].wire);
 		free(logs[i].expect);
+		free(logs[i].expect_all);
+		free(logs[i].findings);
 	}
 	free(logs);
 }

@@ -51,5 +51,6 @@ extern const struct test sweep_tests[];
 extern const struct test framer_tests[];
 extern const struct test e2e_tests[];
 extern const struct test fix_tests[];
+extern const struct test corpus_tests[];
 
 #endif /* GPSNMEA_TEST_H */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nmea_ref.h - the framer's rules applied to one line at a time.
+ *
+ * The reference that tests/tools/nmea_log.c ("nmea_log expect", used by
+ * the VM tests) and the host tests (tests/unit/corpus.c) check the
+ * driver's streaming framer (src/nmea_framer.c) against. It is written
+ * from the rules below, not from that code, and shares nothing with it.
+ *
+ * A line is everything up to and including LF. Each '$' or '!' starts a
+ * candidate sentence that runs to the next '$'/'!' or to the line end; a
+ * run of CRs right before LF belongs to the line end (CRLF, CR CR LF and a
+ * bare LF all end a line). For each line, in order:
+ *
+ * - bytes before the first '$'/'!' other than CR: GARBAGE, one per byte;
+ * - a start character followed by nothing but CRs up to the next start
+ *   character or the line end ("$$GPGGA", "$" alone): GARBAGE, one byte;
+ * - otherwise the first byte (after the start character) that is outside
+ *   0x20..0x7e, or any CR that is not part of the line end: CHARSET; else
+ *   the first byte at position max_len or later (counted from the start
+ *   character at 0): TOO_LONG;
+ * - otherwise a candidate cut off by the next '$'/'!': TRUNCATED;
+ * - otherwise a candidate that reaches the line end is a sentence if its
+ *   first '*' is followed by exactly two hex digits (either case) and the
+ *   line end, and they equal the XOR of the bytes between the start
+ *   character and the '*' (else CHECKSUM); with no '*' at all it is a
+ *   sentence only when checksums are optional (else NO_CHECKSUM); a '*'
+ *   elsewhere is NO_CHECKSUM.
+ *
+ * A last line without LF yields nothing for its last candidate (the
+ * framer is still waiting for its end); what comes before it counts.
+ */
+#ifndef NMEA_REF_H
+#define NMEA_REF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* The driver's default max_len (NMEA_MAX_LEN_DEFAULT; a host test checks). */
+#define NMEA_REF_MAX_LEN	250
+
+/* Drop reasons, in the order of enum nmea_drop (include/gpsnmea/nmea_framer.h). */
+enum nmea_ref_why {
+	REF_CHECKSUM,
+	REF_NO_CHECKSUM,
+	REF_TOO_LONG,
+	REF_CHARSET,
+	REF_TRUNCATED,
+	REF_GARBAGE,
+	REF_NR
+};
+
+static const char *const nmea_ref_names[REF_NR] = {
+	"checksum", "no_checksum", "too_long", "charset", "truncated",
+	"garbage",
+};
+
+/**
+ * struct nmea_ref_line - what one line yields
+ * @drops: drops by reason (GARBAGE in bytes, the rest in sentences)
+ * @s: the sentence (without line end) the line yields, or NULL
+ * @len: its length
+ */
+struct nmea_ref_line {
+	size_t drops[REF_NR];
+	const unsigned char *s;
+	size_t len;
+};
+
+static inline bool nmea_ref_is_start(unsigned char c)
+{
+	return c == '$' || c == '!';
+}
+
+static inline int nmea_ref_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The checksum verdict on a candidate s[0..n) that reached the line end. */
+static inline int nmea_ref_checksum(const unsigned char *s, size_t n,
+				    bool allow_no_checksum)
+{
+	const unsigned char *star = memchr(s, '*', n);
+	unsigned int sum = 0;
+	size_t i;
+
+	if (!star)
+		return allow_no_checksum ? -1 : REF_NO_CHECKSUM;
+	if ((size_t)(star - s) != n - 3 || nmea_ref_hex(s[n - 2]) < 0 ||
+	    nmea_ref_hex(s[n - 1]) < 0)
+		return REF_NO_CHECKSUM;
+	for (i = 1; i < n - 3; i++)
+		sum ^= s[i];
+	if (sum != (unsigned int)(nmea_ref_hex(s[n - 2]) << 4 |
+				  nmea_ref_hex(s[n - 1])))
+		return REF_CHECKSUM;
+	return -1;
+}
+
+/**
+ * nmea_ref_line - apply the rules to one line
+ * @p: the line, without its LF
+ * @n: its length
+ * @has_lf: it ended in LF (else it is the unfinished last line)
+ * @max_len: longest sentence, from the start character through the
+ *	checksum digits
+ * @allow_no_checksum: a sentence without '*' is accepted
+ * @r: the result
+ */
+static inline void nmea_ref_line(const unsigned char *p, size_t n,
+				 bool has_lf, size_t max_len,
+				 bool allow_no_checksum,
+				 struct nmea_ref_line *r)
+{
+	size_t i = 0, start, end, body, k;
+	int why;
+
+	memset(r, 0, sizeof(*r));
+	for (; i < n && !nmea_ref_is_start(p[i]); i++)
+		if (p[i] != '\r')
+			r->drops[REF_GARBAGE]++;
+	while (i < n) {
+		start = i;
+		for (end = start + 1; end < n && !nmea_ref_is_start(p[end]);)
+			end++;
+		i = end;
+		if (end == n && !has_lf)
+			break;
+		body = end;
+		while (body > start + 1 && p[body - 1] == '\r')
+			body--;
+		if (body == start + 1) {
+			r->drops[REF_GARBAGE]++;
+			continue;
+		}
+		if (end < n)	/* cut off: its CRs are not a line end */
+			body = end;
+		why = -1;
+		for (k = 1; k < body - start && why < 0; k++) {
+			if (p[start + k] < 0x20 || p[start + k] > 0x7e)
+				why = REF_CHARSET;
+			else if (k >= max_len)
+				why = REF_TOO_LONG;
+		}
+		if (why < 0 && end < n)
+			why = REF_TRUNCATED;
+		if (why < 0)
+			why = nmea_ref_checksum(p + start, body - start,
+						allow_no_checksum);
+		if (why >= 0) {
+			r->drops[why]++;
+		} else {
+			r->s = p + start;
+			r->len = body - start;
+		}
+	}
+}
+
+#endif /* NMEA_REF_H */
