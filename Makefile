@@ -5,10 +5,16 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
+# DKMS: the version installed, and the kernel dkms-install builds for.
+DKMS_VERSION ?= $(shell git -C $(CURDIR) describe --tags --always --dirty 2>/dev/null || echo 0)
+DKMS_KERNEL ?= $(shell uname -r)
+DKMS_SRC = /usr/src/gpsnmea-$(DKMS_VERSION)
+# The Raspberry Pi overlay (dts/) is compiled too where dtc is installed.
+DTC ?= $(shell command -v dtc 2>/dev/null)
 
-.PHONY: all modules clean setup unit lint check check-next demo bench install help
+.PHONY: all modules dtbs dkms-install dkms-remove clean setup unit lint check check-next demo bench install help
 
-all: modules
+all: modules $(if $(DTC),dtbs)
 
 modules:
 	@if [ ! -d "$(KDIR)" ]; then \
@@ -19,8 +25,37 @@ modules:
 	fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# build/dts/gpsnmea.dtbo: copy it to the boot partition's overlays/ folder
+# (Documentation/install.rst).
+dtbs:
+	@if [ -z "$(DTC)" ]; then echo "dtc not found (Debian: device-tree-compiler)" >&2; exit 1; fi
+	@mkdir -p build/dts
+	$(DTC) -@ -I dts -O dtb -o build/dts/gpsnmea.dtbo dts/gpsnmea-overlay.dts
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+# The driver's sources (not tests/) to /usr/src/gpsnmea-<version>/, then
+# dkms add, build and install for DKMS_KERNEL; later kernels get it from
+# DKMS's kernel hooks. Any version installed before is removed first.
+dkms-install: dkms-remove
+	mkdir -p $(DKMS_SRC)
+	tar -c --exclude='*.o' --exclude='*.mod.c' --exclude='.*' Kbuild LICENSE src include | tar -x -C $(DKMS_SRC)
+	sed 's/@VERSION@/$(DKMS_VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	dkms add -m gpsnmea -v $(DKMS_VERSION)
+	dkms install -m gpsnmea -v $(DKMS_VERSION) -k $(DKMS_KERNEL)
+
+# Every version of gpsnmea that DKMS knows, from every kernel, and the
+# sources in /usr/src (DKMS leaves them when a version's last kernel goes).
+dkms-remove:
+	@command -v dkms >/dev/null || { echo "dkms not found (Debian: apt install dkms)" >&2; exit 1; }
+	@for v in $$(dkms status -m gpsnmea | sed -n 's|^gpsnmea/\([^,:]*\).*|\1|p' | sort -u); do \
+		echo "dkms remove -m gpsnmea -v $$v --all"; \
+		dkms remove -m gpsnmea -v $$v --all || exit 1; \
+	done
+	@for d in /usr/src/gpsnmea-*/; do \
+		if grep -qs '^PACKAGE_NAME="gpsnmea"' $$d/dkms.conf; then echo "rm -rf $$d"; rm -rf $$d; fi; \
+	done
 
 # This project's build outputs, by name: kbuild's output in the folders it
 # builds in (the repo root, src/, tests/sim/), build/ (scripts, selftests)
@@ -63,6 +98,9 @@ help:
 	@echo "make [KDIR=...]   (= make modules) build gpsnmea.ko for KDIR (default: $(KDIR))"
 	@echo "make modules      the same"
 	@echo "make install      modules_install into KDIR's /lib/modules (as root)"
+	@echo "make dtbs         build/dts/gpsnmea.dtbo, the Raspberry Pi overlay (needs dtc)"
+	@echo "make dkms-install the driver into DKMS, built for DKMS_KERNEL (default: running; as root)"
+	@echo "make dkms-remove  every gpsnmea version from DKMS and /usr/src (as root)"
 	@echo "make clean        remove this project's build outputs (never .cache/)"
 	@echo "make setup        install the Debian packages, fetch the 6.1/6.12 kernels, linux-source, gpsd, corpus"
 	@echo "make demo         VM + simulated GPS: live sentences, statistics, fix, verdict (setup only what it needs)"
