@@ -154,8 +154,8 @@ static bool dec_settled(const struct uart_dec *d)
  */
 static void dec_track(struct uart_dec *d, s64 u, u32 k)
 {
-	s32 r, lo = d->lo, hi = d->hi, c, min, max;
-	s32 w = d->spread + (d->period >> RANGE_SLACK);
+	s64 r, lo = d->lo, hi = d->hi, c, min, max;
+	s64 w = (s64)d->spread + (d->period >> RANGE_SLACK);
 
 	/* Forced to the next free position: not a sample of the latency. */
 	u -= (s64)k * d->period;
@@ -170,7 +170,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		d->floor_edges += dec_settled(d);
 	/* Down by 1/32 bit an edge at most: one misplaced edge is no news. */
 	if (r < d->floor && d->floor_edges)
-		d->floor = max_t(s32, r, d->floor - (d->period >> RANGE_SLACK));
+		d->floor = max_t(s64, r, d->floor - (d->period >> RANGE_SLACK));
 	if (r > hi) {
 		hi = r;
 		if (lo < hi - w)
@@ -182,15 +182,15 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	}
 	if (d->edges < MEAN_EDGES) {
 		d->edges++;
-		d->mean += (r - d->mean) / (s32)d->edges;
+		d->mean += div_s64(r - d->mean, d->edges);
 	} else {
 		d->mean += (r - d->mean) >> MEAN_SHIFT;
 	}
 	c = lo + (hi - lo) / 2;
 
 	/* Range narrower than the spread: where does the centre lie in it? */
-	min = hi - (s32)d->spread / 2;
-	max = lo + (s32)d->spread / 2;
+	min = hi - (s64)(d->spread / 2);
+	max = lo + (s64)(d->spread / 2);
 	if (min < max) {
 		c = d->mean - d->skew;
 		if (c < min)
@@ -211,7 +211,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	d->hi = hi - (hi >> RANGE_DECAY);
 	/* Offsets are at least -p / 2 from the nearest position. */
 	if (d->floor_edges)
-		d->floor = clamp_t(s32, d->floor - c, -(s32)(d->period / 2), 0);
+		d->floor = clamp_t(s64, d->floor - c, -(s64)(d->period / 2), 0);
 	d->floor -= d->floor >> RANGE_DECAY;
 }
 
@@ -348,6 +348,15 @@ static void dec_next_frame(struct uart_dec *d)
 	}
 	d->drift += FRAME_BITS * ((s64)d->period - d->base);
 	d->drift_bits += FRAME_BITS;
+	/*
+	 * Keep the last 32768..65536 bits of it (as dec_rate() does): the
+	 * same correction, the divisor below fits s32 and the drift stays
+	 * small, in a burst of any length.
+	 */
+	while (d->drift_bits > UART_DEC_DRIFT_HISTORY) {
+		d->drift_bits /= 2;
+		d->drift /= 2;
+	}
 	dec_set_period(d, dec_clamp(d, d->base +
 				    div_s64(d->drift,
 					    d->base_weight + d->drift_bits)));
