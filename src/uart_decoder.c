@@ -20,7 +20,9 @@
  *   range is still narrower than that spread, the centre goes where the
  *   average offset says (corrected by how far average and middle usually
  *   lie apart: latency tends to be short with rare long ones), as far as
- *   the range allows.
+ *   the range allows. Once the burst's floor is known (see Spikes), the
+ *   centre moves later by at most 1/32 bit an edge: an edge later than
+ *   the others may be one late edge, an earlier one cannot.
  * - Bit time. It is learnt over all frames received (time between start
  *   edges over bits between them, some 30000 bits of history), so a
  *   sender whose clock is off is learnt once and kept across idle gaps;
@@ -49,6 +51,7 @@
 #define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
 #define EARLY_SLACK	3	/* earlier than the floor by 1/8 bit: a spike */
 #define SETTLE_BITS	1536	/* bit time history before spikes are told */
+#define LATE_SHIFT	5	/* a later edge moves the grid 1/32 bit at most */
 #define SPIKES_IN_A_ROW	2	/* more and the grid is off, not the edges */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
 #define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */
@@ -201,6 +204,13 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		d->skew += (d->mean - lo - (hi - lo) / 2 - d->skew) >>
 			   SKEW_DECAY;
 	}
+	/*
+	 * Latency only delays: once the floor is known, an edge later than
+	 * the rest moves the grid later by little (it may be one late
+	 * edge), an earlier one moves it at once.
+	 */
+	if (d->floor_edges >= MEAN_EDGES)
+		c = min_t(s64, c, d->period >> LATE_SHIFT);
 
 	d->phase += c;
 	d->drift += c;

@@ -590,6 +590,64 @@ static void test_fuzz_corpus(void)
 	CHECK(crashes >= 1);
 }
 
+/*
+ * NMEA-like text back to back, every edge 0.02..0.06 bit late, except,
+ * every 40th frame from frame 400 on, one pair: the edge rising into the
+ * frame's stop bit 0.15..0.3 bit late, and the next start edge 0.6..0.7
+ * bit late (as recorded in the VM at 115200 baud). Both are well inside
+ * what the decoder takes (Documentation/decoder.rst).
+ */
+static void late_pair(u32 baud)
+{
+	static const char text[] = "$GNRMC,001031.00,A,4404.13993,N,12118.86023,W,0.146,,100117,,,A*7B\r\n";
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i, f, frames = 4000, pairs = 0;
+	u64 rng = baud;
+	double *late;
+
+	wave_init(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(&w, true, 3);
+	for (i = 0; i < frames; i++)
+		wave_byte(&w, text[i % (sizeof(text) - 1)]);
+	wave_hold(&w, true, 20);
+	late = calloc(w.n, sizeof(*late));
+	REQUIRE(late);
+	for (i = 0; i < w.n; i++)
+		late[i] = 0.02 + 0.04 * rng_unit(&rng);
+	for (f = 400; f + 1 < frames; f += 40, pairs++) {
+		/* Text is ASCII: bit 7 is 0, a rising edge starts the stop bit. */
+		i = w.sent[f + 1].edge;
+		late[i - 1] = 0.15 + 0.15 * rng_unit(&rng);
+		late[i] = 0.6 + 0.1 * rng_unit(&rng);
+	}
+	for (i = 0; i < w.n; i++)
+		wave_delay(&w, i, late[i]);
+	free(late);
+	dec_setup(&d, &rx, baud, false, 0);
+	CHECK(wave_feed(&d, &w, 0, w.n, false));
+	CHECK(dec_flush(&d));
+	printf("# %u baud, %zu late pairs: %zu byte errors, %llu framing errors, %llu late edges\n",
+	       baud, pairs, wave_errors(&w, &rx),
+	       (unsigned long long)d.stats.framing_errors,
+	       (unsigned long long)d.stats.late_edges);
+	if (wave_errors(&w, &rx) || d.stats.framing_errors)
+		test_fail(__FILE__, __LINE__,
+			  "%u baud: %zu byte errors, %llu framing errors, %llu late edges for %zu pairs",
+			  baud, wave_errors(&w, &rx),
+			  (unsigned long long)d.stats.framing_errors,
+			  (unsigned long long)d.stats.late_edges, pairs);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+static void test_late_pair(void)
+{
+	late_pair(9600);
+	late_pair(115200);
+}
+
 /* Out-of-range settings are clamped, not trusted. */
 static void test_config_clamp(void)
 {
@@ -625,5 +683,6 @@ const struct test decoder_tests[] = {
 	{ "decoder_long_burst_history", test_long_burst_history },
 	{ "decoder_long_burst_2g_bits", test_long_burst_2g_bits },
 	{ "decoder_fuzz_corpus", test_fuzz_corpus },
+	{ "decoder_late_stop_then_late_start", test_late_pair },
 	TEST_END
 };
