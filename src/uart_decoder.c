@@ -393,7 +393,14 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 				     (k == FRAME_BITS + 1 &&
 				      u < FRAME_BITS * p + 3 * p / 4))) {
 		dec_rate(d, t - d->start_t, FRAME_BITS);
-		dec_track(d, u, FRAME_BITS);
+		/*
+		 * More than half a bit late says little of the grid, unless
+		 * the latency spread is that wide.
+		 */
+		if (k == FRAME_BITS || d->spread > d->period / 2)
+			dec_track(d, u, FRAME_BITS);
+		else
+			d->stats.late_edges++;
 		dec_spread(d);
 		dec_next_frame(d);
 	} else {

@@ -480,6 +480,70 @@ static void test_late_runs(void)
 	late_runs(115200);
 }
 
+/*
+ * The same right after loading: a fresh decoder, one start edge late by L
+ * in one of the first 150 frames (22 cases a point), before the decoder
+ * has the bit time history it needs to tell a late edge. Required: no
+ * error up to 0.75 bit (a start edge that late right after a stop bit is
+ * taken at its grid position, the grid going on without it, unless the
+ * latency spread is over half a bit); printed: the rest.
+ */
+static void late_cold(u32 baud)
+{
+	struct uart_dec_config cfg = { .baud = baud };
+	size_t r[LATE_STEPS], f0, i;
+	struct uart_dec d;
+	double *lat;
+	u64 rng;
+	int l;
+
+	printf("# cold start at %u baud: errors with one start edge late by (columns, bit) in frame 1..148, 22 cases\n#          ",
+	       baud);
+	for (l = 0; l < LATE_STEPS; l++) {
+		r[l] = 0;
+		for (f0 = 1; f0 < 150; f0 += 7) {
+			rng = f0;
+			wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+			rx.n = 0;
+			wave_hold(&w, true, 3);
+			for (i = 0; i < 300; i++)
+				wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+			wave_hold(&w, true, 20);
+			lat = malloc(w.n * sizeof(*lat));
+			if (!lat)
+				abort();
+			for (i = 0; i < w.n; i++)
+				lat[i] = 0.02 + 0.04 * rng_unit(&rng);
+			lat[w.sent[f0].edge] = l * 0.05;
+			for (i = 0; i < w.n; i++)
+				wave_delay(&w, i, lat[i]);
+			free(lat);
+			uart_dec_init(&d, &cfg, rx_emit, &rx);
+			if (!wave_feed(&d, &w, 0, w.n, false) || !dec_flush(&d))
+				test_fail(__FILE__, __LINE__, "idle timer stuck");
+			r[l] += wave_errors(&w, &rx);
+		}
+		printf("%5.2f", l * 0.05);
+	}
+	printf("\n#          ");
+	for (l = 0; l < LATE_STEPS; l++) {
+		printf("%5zu", r[l]);
+		if (r[l] && l <= 15)
+			test_fail(__FILE__, __LINE__,
+				  "cold start at %u baud: %zu errors with a start edge %.2f bit late",
+				  baud, r[l], l * 0.05);
+	}
+	printf("\n");
+	wave_free(&w);
+	rx_free(&rx);
+}
+
+static void test_late_cold(void)
+{
+	late_cold(9600);
+	late_cold(115200);
+}
+
 const struct test sweep_tests[] = {
 	{ "sweep_isolated_uniform", test_isolated_uniform },
 	{ "sweep_isolated_tail", test_isolated_tail },
@@ -494,5 +558,6 @@ const struct test sweep_tests[] = {
 	{ "sweep_stream_glitch_filter", test_stream_glitch_filter },
 	{ "sweep_late_pairs", test_late_pairs },
 	{ "sweep_late_runs", test_late_runs },
+	{ "sweep_late_cold_start", test_late_cold },
 	TEST_END
 };
