@@ -20,7 +20,9 @@
  *   range is still narrower than that spread, the centre goes where the
  *   average offset says (corrected by how far average and middle usually
  *   lie apart: latency tends to be short with rare long ones), as far as
- *   the range allows.
+ *   the range allows. Once the burst's floor is known (see Spikes), the
+ *   centre moves later by at most 1/32 bit an edge: an edge later than
+ *   the others may be one late edge, an earlier one cannot.
  * - Bit time. It is learnt over all frames received (time between start
  *   edges over bits between them, some 30000 bits of history), so a
  *   sender whose clock is off is learnt once and kept across idle gaps;
@@ -49,6 +51,7 @@
 #define RANGE_SLACK	5	/* range allowed beyond the spread: 1/32 bit */
 #define EARLY_SLACK	3	/* earlier than the floor by 1/8 bit: a spike */
 #define SETTLE_BITS	1536	/* bit time history before spikes are told */
+#define LATE_SHIFT	5	/* a later edge moves the grid 1/32 bit at most */
 #define SPIKES_IN_A_ROW	2	/* more and the grid is off, not the edges */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
 #define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */
@@ -154,8 +157,8 @@ static bool dec_settled(const struct uart_dec *d)
  */
 static void dec_track(struct uart_dec *d, s64 u, u32 k)
 {
-	s32 r, lo = d->lo, hi = d->hi, c, min, max;
-	s32 w = d->spread + (d->period >> RANGE_SLACK);
+	s64 r, lo = d->lo, hi = d->hi, c, min, max;
+	s64 w = (s64)d->spread + (d->period >> RANGE_SLACK);
 
 	/* Forced to the next free position: not a sample of the latency. */
 	u -= (s64)k * d->period;
@@ -170,7 +173,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		d->floor_edges += dec_settled(d);
 	/* Down by 1/32 bit an edge at most: one misplaced edge is no news. */
 	if (r < d->floor && d->floor_edges)
-		d->floor = max_t(s32, r, d->floor - (d->period >> RANGE_SLACK));
+		d->floor = max_t(s64, r, d->floor - (d->period >> RANGE_SLACK));
 	if (r > hi) {
 		hi = r;
 		if (lo < hi - w)
@@ -182,15 +185,15 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	}
 	if (d->edges < MEAN_EDGES) {
 		d->edges++;
-		d->mean += (r - d->mean) / (s32)d->edges;
+		d->mean += div_s64(r - d->mean, d->edges);
 	} else {
 		d->mean += (r - d->mean) >> MEAN_SHIFT;
 	}
 	c = lo + (hi - lo) / 2;
 
 	/* Range narrower than the spread: where does the centre lie in it? */
-	min = hi - (s32)d->spread / 2;
-	max = lo + (s32)d->spread / 2;
+	min = hi - (s64)(d->spread / 2);
+	max = lo + (s64)(d->spread / 2);
 	if (min < max) {
 		c = d->mean - d->skew;
 		if (c < min)
@@ -201,6 +204,13 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		d->skew += (d->mean - lo - (hi - lo) / 2 - d->skew) >>
 			   SKEW_DECAY;
 	}
+	/*
+	 * Latency only delays: once the floor is known, an edge later than
+	 * the rest moves the grid later by little (it may be one late
+	 * edge), an earlier one moves it at once.
+	 */
+	if (d->floor_edges >= MEAN_EDGES)
+		c = min_t(s64, c, d->period >> LATE_SHIFT);
 
 	d->phase += c;
 	d->drift += c;
@@ -211,7 +221,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	d->hi = hi - (hi >> RANGE_DECAY);
 	/* Offsets are at least -p / 2 from the nearest position. */
 	if (d->floor_edges)
-		d->floor = clamp_t(s32, d->floor - c, -(s32)(d->period / 2), 0);
+		d->floor = clamp_t(s64, d->floor - c, -(s64)(d->period / 2), 0);
 	d->floor -= d->floor >> RANGE_DECAY;
 }
 
@@ -348,6 +358,15 @@ static void dec_next_frame(struct uart_dec *d)
 	}
 	d->drift += FRAME_BITS * ((s64)d->period - d->base);
 	d->drift_bits += FRAME_BITS;
+	/*
+	 * Keep the last 32768..65536 bits of it (as dec_rate() does): the
+	 * same correction, the divisor below fits s32 and the drift stays
+	 * small, in a burst of any length.
+	 */
+	while (d->drift_bits > UART_DEC_DRIFT_HISTORY) {
+		d->drift_bits /= 2;
+		d->drift /= 2;
+	}
 	dec_set_period(d, dec_clamp(d, d->base +
 				    div_s64(d->drift,
 					    d->base_weight + d->drift_bits)));
@@ -374,7 +393,14 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 				     (k == FRAME_BITS + 1 &&
 				      u < FRAME_BITS * p + 3 * p / 4))) {
 		dec_rate(d, t - d->start_t, FRAME_BITS);
-		dec_track(d, u, FRAME_BITS);
+		/*
+		 * More than half a bit late says little of the grid, unless
+		 * the latency spread is that wide.
+		 */
+		if (k == FRAME_BITS || d->spread > d->period / 2)
+			dec_track(d, u, FRAME_BITS);
+		else
+			d->stats.late_edges++;
 		dec_spread(d);
 		dec_next_frame(d);
 	} else {

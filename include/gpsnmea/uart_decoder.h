@@ -54,6 +54,9 @@ struct uart_dec_stats {
 	u64 order_errors;
 };
 
+/* Bits of one burst's drift history the bit time correction weighs. */
+#define UART_DEC_DRIFT_HISTORY	65536
+
 /*
  * Everything below the comment line is private to uart_decoder.c; callers
  * use the functions only.
@@ -81,9 +84,9 @@ struct uart_dec {
 	s64 phase;		/* centre of bit 0 after frame_start, _q */
 	u32 period;		/* bit time in use, _q */
 	u64 inverse;		/* 2^48 / @period */
-	s32 lo, hi;		/* range of edge offsets from the centre, _q */
-	s32 mean;		/* average edge offset from the centre, _q */
-	s32 floor;		/* earliest edge offset from the centre, _q, */
+	s64 lo, hi;		/* range of edge offsets from the centre, _q */
+	s64 mean;		/* average edge offset from the centre, _q */
+	s64 floor;		/* earliest edge offset from the centre, _q, */
 	u32 floor_edges;	/* ... over this many edges (up to 32) */
 	u32 spikes;		/* edges taken as late in a row */
 	u32 edges;		/* edges in that average so far */
@@ -94,7 +97,7 @@ struct uart_dec {
 	u32 drift_bits;		/* ... over this many bits (0: first frame) */
 	/* learnt across bursts */
 	u32 spread;		/* latency spread (peak to peak), _q */
-	s32 skew;		/* average offset minus middle of range, _q */
+	s64 skew;		/* average offset minus middle of range, _q */
 	u32 rate;		/* bit time: @rate_t / @rate_bits, _q */
 	u32 rate_bits;
 	u64 rate_t;

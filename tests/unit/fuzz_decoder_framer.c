@@ -10,6 +10,8 @@
  * Built by "make -C tests/unit fuzz": with clang as a libFuzzer target,
  * otherwise (or with -DSTANDALONE) as a program that replays the files
  * named on its command line, or runs pseudo-random inputs without any.
+ * With -DFUZZ_NO_MAIN it is linked into the unit tests, which replay
+ * tests/unit/fuzz-corpus (seeds and the inputs of crashes found).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +169,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	return 0;
 }
 
-#if defined(STANDALONE) || !defined(__clang__)
+#if (defined(STANDALONE) || !defined(__clang__)) && !defined(FUZZ_NO_MAIN)
 static int run_file(const char *path)
 {
 	static u8 buf[1 << 20];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* UART decoder: exact waveforms, line errors, glitches, idle handling. */
+#include <dirent.h>
 #include <stdlib.h>
 
 #include "test.h"
@@ -465,6 +466,188 @@ static void test_reset(void)
 	wave_free(&w);
 }
 
+/*
+ * One unbroken burst of @frames NMEA-like bytes at 115200 baud from a
+ * sender 2 % fast, timestamps 0..0.05 bit late.
+ */
+static void long_burst(struct wave *w, size_t frames, u64 seed)
+{
+	static const char text[] = "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\r\n";
+	size_t i;
+
+	wave_init(w, 115200, 2, 2.5, JITTER_UNIFORM, seed);
+	wave_hold(w, true, 3);
+	for (i = 0; i < frames; i++)
+		wave_byte(w, text[i % (sizeof(text) - 1)]);
+	wave_hold(w, true, 20);
+}
+
+/*
+ * The burst's own bit time history (drift_bits) counts every bit of an
+ * unbroken burst, so on a saturated line it would reach 2^31 (about 5 h at
+ * 115200 baud) and turn the divisor of the bit time correction negative.
+ * It must stop at UART_DEC_DRIFT_HISTORY bits, while the bytes stay exact.
+ */
+static void test_long_burst_history(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i, frames = 2 * UART_DEC_DRIFT_HISTORY / 10 + 500;
+	u32 most = 0, last = 0;
+	bool counted = true;
+
+	long_burst(&w, frames, 3);
+	dec_setup(&d, &rx, 115200, false, 0);
+	for (i = 0; i < w.n; i++) {
+		wave_feed(&d, &w, i, i + 1, false);
+		/* Each frame adds its ten bits, nothing else resets it. */
+		if (d.drift_bits != last && last &&
+		    last + 10 < UART_DEC_DRIFT_HISTORY)
+			counted &= d.drift_bits == last + 10;
+		last = d.drift_bits;
+		most = max_t(u32, most, d.drift_bits + d.base_weight);
+	}
+	CHECK(dec_flush(&d));
+	CHECK(counted);
+	CHECK(most <= 2 * UART_DEC_DRIFT_HISTORY);
+	CHECK_EQ(wave_errors(&w, &rx), 0);
+	CHECK_EQ(d.stats.framing_errors, 0);
+	CHECK_EQ(d.stats.bytes, frames);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+/*
+ * The state that burst would have after 2^31 bits, made directly: the
+ * same bit time correction (drift over bits) with 2^31 bits behind it.
+ * The bytes that follow must still come out exact.
+ */
+static void test_long_burst_2g_bits(void)
+{
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t frames = 4000, half;
+	u32 bits;
+	s64 corr;
+
+	long_burst(&w, frames, 5);
+	dec_setup(&d, &rx, 115200, false, 0);
+	half = w.n / 2;
+	CHECK(wave_feed(&d, &w, 0, half, false));
+	REQUIRE(d.drift_bits > 1 && d.in_frame);
+	corr = d.drift / (s64)(d.base_weight + d.drift_bits);
+	bits = 0x7fffff00U - d.base_weight;
+	d.drift = corr * ((s64)d.base_weight + bits);
+	d.drift_bits = bits;
+	CHECK(wave_feed(&d, &w, half, w.n, false));
+	CHECK(dec_flush(&d));
+	CHECK_EQ(wave_errors(&w, &rx), 0);
+	CHECK_EQ(d.stats.framing_errors, 0);
+	CHECK_EQ(d.stats.bytes, frames);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+/*
+ * Every input of tests/unit/fuzz-corpus through the fuzz target: its seeds
+ * and the inputs of the crashes it found (crash-*, which must stay fixed;
+ * the sanitizers abort the run if one comes back).
+ */
+static void test_fuzz_corpus(void)
+{
+	static u8 buf[1 << 16];
+	unsigned int files = 0, crashes = 0;
+	char path[4096];
+	struct dirent *e;
+	DIR *dir = opendir(FUZZ_CORPUS);
+	FILE *fp;
+	size_t n;
+
+	REQUIRE(dir);
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FUZZ_CORPUS, e->d_name);
+		fp = fopen(path, "rb");
+		if (!fp) {
+			test_fail(__FILE__, __LINE__, "%s: cannot open", path);
+			continue;
+		}
+		n = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		LLVMFuzzerTestOneInput(buf, n);
+		files++;
+		crashes += !strncmp(e->d_name, "crash-", 6);
+	}
+	closedir(dir);
+	printf("# fuzz corpus: %u inputs, %u of them crashes found before\n",
+	       files, crashes);
+	CHECK(files >= 10);
+	CHECK(crashes >= 1);
+}
+
+/*
+ * NMEA-like text back to back, every edge 0.02..0.06 bit late, except,
+ * every 40th frame from frame 400 on, one pair: the edge rising into the
+ * frame's stop bit 0.15..0.3 bit late, and the next start edge 0.6..0.7
+ * bit late (as recorded in the VM at 115200 baud). Both are well inside
+ * what the decoder takes (Documentation/decoder.rst).
+ */
+static void late_pair(u32 baud)
+{
+	static const char text[] = "$GNRMC,001031.00,A,4404.13993,N,12118.86023,W,0.146,,100117,,,A*7B\r\n";
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i, f, frames = 4000, pairs = 0;
+	u64 rng = baud;
+	double *late;
+
+	wave_init(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(&w, true, 3);
+	for (i = 0; i < frames; i++)
+		wave_byte(&w, text[i % (sizeof(text) - 1)]);
+	wave_hold(&w, true, 20);
+	late = calloc(w.n, sizeof(*late));
+	REQUIRE(late);
+	for (i = 0; i < w.n; i++)
+		late[i] = 0.02 + 0.04 * rng_unit(&rng);
+	for (f = 400; f + 1 < frames; f += 40, pairs++) {
+		/* Text is ASCII: bit 7 is 0, a rising edge starts the stop bit. */
+		i = w.sent[f + 1].edge;
+		late[i - 1] = 0.15 + 0.15 * rng_unit(&rng);
+		late[i] = 0.6 + 0.1 * rng_unit(&rng);
+	}
+	for (i = 0; i < w.n; i++)
+		wave_delay(&w, i, late[i]);
+	free(late);
+	dec_setup(&d, &rx, baud, false, 0);
+	CHECK(wave_feed(&d, &w, 0, w.n, false));
+	CHECK(dec_flush(&d));
+	printf("# %u baud, %zu late pairs: %zu byte errors, %llu framing errors, %llu late edges\n",
+	       baud, pairs, wave_errors(&w, &rx),
+	       (unsigned long long)d.stats.framing_errors,
+	       (unsigned long long)d.stats.late_edges);
+	if (wave_errors(&w, &rx) || d.stats.framing_errors)
+		test_fail(__FILE__, __LINE__,
+			  "%u baud: %zu byte errors, %llu framing errors, %llu late edges for %zu pairs",
+			  baud, wave_errors(&w, &rx),
+			  (unsigned long long)d.stats.framing_errors,
+			  (unsigned long long)d.stats.late_edges, pairs);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+static void test_late_pair(void)
+{
+	late_pair(9600);
+	late_pair(115200);
+}
+
 /* Out-of-range settings are clamped, not trusted. */
 static void test_config_clamp(void)
 {
@@ -497,5 +680,9 @@ const struct test decoder_tests[] = {
 	{ "decoder_next_start_completes", test_next_start_completes },
 	{ "decoder_reset", test_reset },
 	{ "decoder_config_clamp", test_config_clamp },
+	{ "decoder_long_burst_history", test_long_burst_history },
+	{ "decoder_long_burst_2g_bits", test_long_burst_2g_bits },
+	{ "decoder_fuzz_corpus", test_fuzz_corpus },
+	{ "decoder_late_stop_then_late_start", test_late_pair },
 	TEST_END
 };

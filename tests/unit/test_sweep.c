@@ -12,6 +12,7 @@
  * LOCK_FRAMES frames of each burst, when the decoder has only the burst's
  * own edges to find its phase.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "test.h"
@@ -311,6 +312,238 @@ static void test_stream_glitch_filter(void)
 	rx_free(&rx);
 }
 
+/*
+ * Late edges in a back-to-back stream of text whose edges are otherwise
+ * 0.02..0.06 bit late: one grid of pairs (the edge rising into a stop bit
+ * late by S, the next start edge by L) and one of runs (N edges in a row,
+ * each late by L), every 30th frame after the warm-up, 20 per point.
+ * Each point starts from the same warmed-up decoder. Required: no error
+ * with any edge up to 0.85 bit late, at most SPIKES_IN_A_ROW (2) of them
+ * beyond half a bit in a row (Documentation/decoder.rst).
+ */
+#define LATE_STEPS	18	/* 0 .. 0.85 bit */
+#define LATE_WARMUP	2000
+#define LATE_FRAMES	600
+#define LATE_EVERY	30
+#define LATE_RUNS	4
+
+struct late_bed {
+	struct wave w;
+	struct rx rx;
+	struct uart_dec warm;	/* after the warm-up's edges */
+	u64 *t0;		/* the edges' times at the sender */
+	double *lat;		/* their usual latency, bit */
+	size_t first;		/* first edge after the warm-up */
+};
+
+static void late_bed_init(struct late_bed *b, u32 baud)
+{
+	struct uart_dec_config cfg = { .baud = baud };
+	u64 rng = 77;
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	wave_init(&b->w, baud, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(&b->w, true, 3);
+	for (i = 0; i < LATE_WARMUP + LATE_FRAMES; i++)
+		wave_byte(&b->w, 0x20 + rng_next(&rng) % 95);
+	wave_hold(&b->w, true, 20);
+	b->t0 = malloc(b->w.n * sizeof(*b->t0));
+	b->lat = malloc(b->w.n * sizeof(*b->lat));
+	if (!b->t0 || !b->lat)
+		abort();
+	for (i = 0; i < b->w.n; i++) {
+		b->t0[i] = b->w.e[i].t;
+		b->lat[i] = 0.02 + 0.04 * rng_unit(&rng);
+		wave_delay(&b->w, i, b->lat[i]);
+	}
+	b->first = b->w.sent[LATE_WARMUP].edge;
+	uart_dec_init(&b->warm, &cfg, rx_emit, &b->rx);
+	if (!wave_feed(&b->warm, &b->w, 0, b->first, false))
+		test_fail(__FILE__, __LINE__, "idle timer stuck");
+}
+
+static void late_bed_free(struct late_bed *b)
+{
+	free(b->t0);
+	free(b->lat);
+	wave_free(&b->w);
+	rx_free(&b->rx);
+}
+
+/* Edge @i @bits late instead of its usual latency. */
+static void late_set(struct late_bed *b, size_t i, double bits)
+{
+	b->w.e[i].t = b->t0[i];
+	wave_delay(&b->w, i, bits);
+}
+
+/* Byte errors from the warm-up's end on, with the late edges set. */
+static size_t late_run(struct late_bed *b)
+{
+	struct uart_dec d = b->warm;
+	size_t i, errors;
+
+	b->rx.n = 0;
+	if (!wave_feed(&d, &b->w, b->first, b->w.n, false) || !dec_flush(&d))
+		test_fail(__FILE__, __LINE__, "idle timer stuck");
+	errors = wave_errors_from(&b->w, &b->rx, LATE_WARMUP, NULL);
+	errors += d.stats.framing_errors;
+	/* Back to the usual latency. */
+	for (i = b->first; i < b->w.n; i++)
+		late_set(b, i, b->lat[i]);
+	return errors;
+}
+
+static void late_pairs(u32 baud)
+{
+	size_t r[LATE_STEPS][LATE_STEPS], f, i, total = 0;
+	struct late_bed b;
+	int s, l;
+
+	late_bed_init(&b, baud);
+	for (s = 0; s < LATE_STEPS; s++) {
+		for (l = 0; l < LATE_STEPS; l++) {
+			for (f = LATE_WARMUP + 5; f + 1 < b.w.frames;
+			     f += LATE_EVERY) {
+				i = b.w.sent[f + 1].edge;
+				late_set(&b, i - 1, s * 0.05);
+				late_set(&b, i, l * 0.05);
+			}
+			r[s][l] = late_run(&b);
+			total += r[s][l];
+		}
+	}
+	printf("# late pairs at %u baud (20 per point): errors, stop edge late (rows) x start edge late (columns), bit\n#   stop\\start",
+	       baud);
+	for (l = 0; l < LATE_STEPS; l++)
+		printf("%5.2f", l * 0.05);
+	printf("\n");
+	for (s = 0; s < LATE_STEPS; s++) {
+		printf("#   %5.2f    ", s * 0.05);
+		for (l = 0; l < LATE_STEPS; l++)
+			printf("%5zu", r[s][l]);
+		printf("\n");
+	}
+	if (total)
+		test_fail(__FILE__, __LINE__, "late pairs at %u baud: %zu errors",
+			  baud, total);
+	late_bed_free(&b);
+}
+
+static void late_runs(u32 baud)
+{
+	size_t r[LATE_RUNS][LATE_STEPS], f, i, j;
+	struct late_bed b;
+	u64 rng = 5;
+	int n, l;
+
+	late_bed_init(&b, baud);
+	for (n = 1; n <= LATE_RUNS; n++) {
+		for (l = 0; l < LATE_STEPS; l++) {
+			for (f = LATE_WARMUP + 5; f + 1 < b.w.frames;
+			     f += LATE_EVERY) {
+				i = b.w.sent[f].edge + rng_next(&rng) % 4;
+				for (j = 0; j < (size_t)n; j++)
+					late_set(&b, i + j, l * 0.05);
+			}
+			r[n - 1][l] = late_run(&b);
+			if (r[n - 1][l] && n <= 2)
+				test_fail(__FILE__, __LINE__,
+					  "%u baud: %zu errors with runs of %d edges %.2f bit late",
+					  baud, r[n - 1][l], n, l * 0.05);
+		}
+	}
+	printf("# runs of late edges at %u baud (20 per point): errors, edges in a row (rows) x each late by (columns), bit\n#   edges    ",
+	       baud);
+	for (l = 0; l < LATE_STEPS; l++)
+		printf("%5.2f", l * 0.05);
+	printf("\n");
+	for (n = 0; n < LATE_RUNS; n++) {
+		printf("#   %d        ", n + 1);
+		for (l = 0; l < LATE_STEPS; l++)
+			printf("%5zu", r[n][l]);
+		printf("\n");
+	}
+	late_bed_free(&b);
+}
+
+static void test_late_pairs(void)
+{
+	late_pairs(9600);
+	late_pairs(115200);
+}
+
+static void test_late_runs(void)
+{
+	late_runs(9600);
+	late_runs(115200);
+}
+
+/*
+ * The same right after loading: a fresh decoder, one start edge late by L
+ * in one of the first 150 frames (22 cases a point), before the decoder
+ * has the bit time history it needs to tell a late edge. Required: no
+ * error up to 0.75 bit (a start edge that late right after a stop bit is
+ * taken at its grid position, the grid going on without it, unless the
+ * latency spread is over half a bit); printed: the rest.
+ */
+static void late_cold(u32 baud)
+{
+	struct uart_dec_config cfg = { .baud = baud };
+	size_t r[LATE_STEPS], f0, i;
+	struct uart_dec d;
+	double *lat;
+	u64 rng;
+	int l;
+
+	printf("# cold start at %u baud: errors with one start edge late by (columns, bit) in frame 1..148, 22 cases\n#          ",
+	       baud);
+	for (l = 0; l < LATE_STEPS; l++) {
+		r[l] = 0;
+		for (f0 = 1; f0 < 150; f0 += 7) {
+			rng = f0;
+			wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+			rx.n = 0;
+			wave_hold(&w, true, 3);
+			for (i = 0; i < 300; i++)
+				wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+			wave_hold(&w, true, 20);
+			lat = malloc(w.n * sizeof(*lat));
+			if (!lat)
+				abort();
+			for (i = 0; i < w.n; i++)
+				lat[i] = 0.02 + 0.04 * rng_unit(&rng);
+			lat[w.sent[f0].edge] = l * 0.05;
+			for (i = 0; i < w.n; i++)
+				wave_delay(&w, i, lat[i]);
+			free(lat);
+			uart_dec_init(&d, &cfg, rx_emit, &rx);
+			if (!wave_feed(&d, &w, 0, w.n, false) || !dec_flush(&d))
+				test_fail(__FILE__, __LINE__, "idle timer stuck");
+			r[l] += wave_errors(&w, &rx);
+		}
+		printf("%5.2f", l * 0.05);
+	}
+	printf("\n#          ");
+	for (l = 0; l < LATE_STEPS; l++) {
+		printf("%5zu", r[l]);
+		if (r[l] && l <= 15)
+			test_fail(__FILE__, __LINE__,
+				  "cold start at %u baud: %zu errors with a start edge %.2f bit late",
+				  baud, r[l], l * 0.05);
+	}
+	printf("\n");
+	wave_free(&w);
+	rx_free(&rx);
+}
+
+static void test_late_cold(void)
+{
+	late_cold(9600);
+	late_cold(115200);
+}
+
 const struct test sweep_tests[] = {
 	{ "sweep_isolated_uniform", test_isolated_uniform },
 	{ "sweep_isolated_tail", test_isolated_tail },
@@ -323,5 +556,8 @@ const struct test sweep_tests[] = {
 	{ "sweep_stream_other_bauds", test_stream_bauds },
 	{ "sweep_stream_latency_spikes", test_stream_latency_spikes },
 	{ "sweep_stream_glitch_filter", test_stream_glitch_filter },
+	{ "sweep_late_pairs", test_late_pairs },
+	{ "sweep_late_runs", test_late_runs },
+	{ "sweep_late_cold_start", test_late_cold },
 	TEST_END
 };

@@ -105,11 +105,31 @@ void wave_frame(struct wave *w, u8 byte, bool stop_mark)
 	w->sent[w->frames].true_start = w->now;
 	wave_hold(w, false, 1);
 	w->sent[w->frames].start = w->last;
+	w->sent[w->frames].edge = w->n - 1;
 	w->sent[w->frames].byte = byte;
 	w->frames++;
 	for (i = 0; i < 8; i++)
 		wave_hold(w, byte >> i & 1, 1);
 	wave_hold(w, stop_mark, 1);
+}
+
+void wave_delay(struct wave *w, size_t i, double bits)
+{
+	size_t lo = 0, hi = w->frames, m;
+
+	w->e[i].t += (u64)llround(bits * w->bit);
+	/* The frame whose start edge this is, if any. */
+	while (lo < hi) {
+		m = lo + (hi - lo) / 2;
+		if (w->sent[m].edge < i)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	if (lo < w->frames && w->sent[lo].edge == i)
+		w->sent[lo].start = w->e[i].t;
+	if (i + 1 == w->n)
+		w->last = w->e[i].t;
 }
 
 void rx_emit(void *ctx, u8 byte, u64 start_ns)

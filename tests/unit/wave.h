@@ -26,6 +26,7 @@ struct frame {
 	u64 start;
 	u8 byte;
 	double true_start;	/* sender's time of the start edge (wave only) */
+	size_t edge;		/* index of the start edge (wave only) */
 };
 
 struct wave {
@@ -63,6 +64,11 @@ static inline void wave_byte(struct wave *w, u8 byte)
 }
 /* Add an edge at an exact observed time (for hand-made cases). */
 void wave_edge(struct wave *w, u64 t, bool raw_level);
+/*
+ * Delay edge @i by @bits bit times (keeping the frames' start times in
+ * step); the caller keeps the timestamps increasing.
+ */
+void wave_delay(struct wave *w, size_t i, double bits);
 
 u64 rng_next(u64 *state);
 /* Uniform in [0, 1). */
