@@ -286,11 +286,17 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		goto err_gnss;
 
 	/*
+	 * IRQF_NO_THREAD: the timestamp is the measurement, so the top half
+	 * stays in hard IRQ context under threadirqs and PREEMPT_RT too; a
+	 * forced thread would stamp edges with the scheduler's latency, let
+	 * them coalesce, and make irq_wake_thread() (the idle kick of
+	 * bh=thread) run the top half again, inventing an edge.
 	 * No IRQF_ONESHOT: the line stays unmasked while the thread runs
 	 * (bh=thread), so no edge is missed; the hard handler only queues.
 	 */
 	ret = request_threaded_irq(gn->irq, gpsnmea_hardirq, gpsnmea_irq_thread,
-				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING,
+				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
+				   IRQF_NO_THREAD,
 				   dev_name(dev), gn);
 	if (ret) {
 		dev_err_probe(dev, ret, "cannot request IRQ %d\n", gn->irq);
