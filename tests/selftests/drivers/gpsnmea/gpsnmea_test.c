@@ -227,6 +227,21 @@ TEST_F(drv, unbind_wakes_blocked_readers)
 	EXPECT_EQ(0, access(DEV_PATH, R_OK));
 }
 
+/*
+ * The simulator refuses a jitter whose range does not fit in 32 bits (it
+ * would divide by zero in its hard-IRQ timer) and keeps sending.
+ */
+TEST(sim_jitter_limit)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+
+	ASSERT_EQ(0, sim_setup());
+	EXPECT_EQ(-ERANGE, write_file(SIM_DIR "/fault", "jitter 4294967295"));
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(0, sim_wait_idle(10000));
+	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
+}
+
 /* Unknown or unavailable bottom halves are refused at load time. */
 TEST(bh_param_refused)
 {
