@@ -19,8 +19,11 @@ modules:
 	fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0644 udev/60-gpsnmea.rules $(DESTDIR)$(UDEV_RULES_DIR)/60-gpsnmea.rules
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

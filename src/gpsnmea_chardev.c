@@ -364,7 +364,8 @@ static int gpsnmea_open(struct inode *inode, struct file *file)
 					  misc);
 	struct gpsnmea_reader *r;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/* Opened by unprivileged readers: charged to the opener's memcg. */
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	mutex_init(&r->lock);
@@ -411,7 +412,12 @@ int gpsnmea_chardev_register(struct gpsnmea *gn)
 	gn->misc.name = gn->name;
 	gn->misc.fops = &gpsnmea_fops;
 	gn->misc.parent = gn->dev;
-	gn->misc.mode = 0444;
+	/*
+	 * The stream says where the receiver is. Without udev the node is
+	 * root's; udev/60-gpsnmea.rules makes it root:dialout 0660, as serial
+	 * ports are.
+	 */
+	gn->misc.mode = 0600;
 	return misc_register(&gn->misc);
 }
 

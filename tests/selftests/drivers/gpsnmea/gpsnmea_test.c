@@ -228,6 +228,23 @@ TEST_F(drv, unbind_wakes_blocked_readers)
 }
 
 /*
+ * The position is personal data: /dev/gpsnmea is not world-readable
+ * (udev/60-gpsnmea.rules makes it root:dialout 0660; without udev it is
+ * 0600), and the sysfs fix is root's only.
+ */
+TEST_F(drv, device_and_fix_not_world_readable)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/fix", &st));
+	EXPECT_EQ(0400U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/statistics/sentences", &st));
+	EXPECT_EQ(0444U, st.st_mode & 07777);
+}
+
+/*
  * The simulator refuses a jitter whose range does not fit in 32 bits (it
  * would divide by zero in its hard-IRQ timer) and keeps sending.
  */
