@@ -121,7 +121,8 @@ struct gpsnmea_slot {
  * @dev: the platform device (valid while bound)
  * @rx: the RX line
  * @irq: its interrupt
- * @id: instance number; 0 is /dev/gpsnmea, N is /dev/gpsnmeaN
+ * @id: instance number; 0 is /dev/gpsnmea, N is /dev/gpsnmeaN. Held from
+ *	probe to remove, not by open files.
  * @baud: bit rate in force
  * @invert: the line idles low
  * @max_len: longest sentence accepted

@@ -132,7 +132,6 @@ static void gpsnmea_release(struct kref *ref)
 
 	kvfree(gn->ring);
 	kfifo_free(&gn->edges);
-	ida_free(&gpsnmea_ida, gn->id);
 	kfree(gn);
 }
 
@@ -322,6 +321,7 @@ err_bh:
 err_gnss:
 	gpsnmea_gnss_unregister(gn);
 err_put:
+	ida_free(&gpsnmea_ida, gn->id);
 	gpsnmea_put(gn);
 	return ret;
 }
@@ -330,8 +330,9 @@ err_put:
  * Teardown in the order that makes it safe: no more edges (free_irq waits
  * for a running hard handler and thread), then the bottom half and its
  * timer, so that nothing publishes any more; then /dev/gnssN and
- * /dev/gpsnmea go and their readers are told. The memory goes with the
- * last reference, which may be an open file.
+ * /dev/gpsnmea go and their readers are told, and the instance number is
+ * free for the next device. The memory goes with the last reference, which
+ * may be an open file.
  */
 static void gpsnmea_remove(struct platform_device *pdev)
 {
@@ -341,6 +342,8 @@ static void gpsnmea_remove(struct platform_device *pdev)
 	gpsnmea_bh_exit(gn);
 	gpsnmea_gnss_unregister(gn);
 	gpsnmea_chardev_unregister(gn);
+	/* The name is free again: a rebind gets it, open files or not. */
+	ida_free(&gpsnmea_ida, gn->id);
 	gpsnmea_put(gn);
 }
 

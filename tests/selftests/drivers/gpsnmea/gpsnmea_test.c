@@ -228,6 +228,35 @@ TEST_F(drv, unbind_wakes_blocked_readers)
 }
 
 /*
+ * The instance number goes with the device, not with the last file: a
+ * reader that holds /dev/gpsnmea across unbind and bind does not make the
+ * device come back as /dev/gpsnmea1.
+ */
+TEST_F(drv, rebind_keeps_the_name_while_a_reader_holds_it)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char buf[256];
+	int old = open(DEV_PATH, O_RDONLY);
+	int fd;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
+	ASSERT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
+	EXPECT_NE(0, access("/dev/gpsnmea1", F_OK));
+	fd = open(DEV_PATH, O_RDONLY);
+	if (fd < 0)
+		close(old);	/* or the module cannot be unloaded */
+	ASSERT_LE(0, fd) TH_LOG("no /dev/gpsnmea after the rebind");
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(strlen(s), read_until(fd, buf, sizeof(buf), strlen(s), 2000));
+	EXPECT_EQ(0, memcmp(buf, s, strlen(s)));
+	EXPECT_EQ(-1, read(old, buf, sizeof(buf)));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+	close(old);
+}
+
+/*
  * The position is personal data: /dev/gpsnmea is not world-readable
  * (udev/60-gpsnmea.rules makes it root:dialout 0660; without udev it is
  * 0600), and the sysfs fix is root's only.
