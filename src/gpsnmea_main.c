@@ -42,7 +42,7 @@ MODULE_PARM_DESC(baud, "Bit rate, 8N1 (default 9600; device tree: current-speed)
 
 static bool invert;
 module_param(invert, bool, 0444);
-MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter)");
+MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter), for boards without device tree (device tree: GPIO_ACTIVE_LOW in rx-gpios)");
 
 static unsigned int max_len = NMEA_MAX_LEN_DEFAULT;
 module_param(max_len, uint, 0444);
@@ -186,7 +186,14 @@ static int gpsnmea_read_settings(struct gpsnmea *gn)
 				     "current-speed %u out of range %u..%u\n",
 				     gn->baud, GPSNMEA_BAUD_MIN,
 				     GPSNMEA_BAUD_MAX);
-	gn->invert = invert ^ device_property_read_bool(gn->dev, "rx-inverted");
+	/*
+	 * An inverted line is gpiolib's active-low flag (GPIO_ACTIVE_LOW in
+	 * rx-gpios, or invert= in the lookup table), which gpiod_get_value()
+	 * applies: the levels the decoder sees are never inverted again.
+	 */
+	if (device_property_present(gn->dev, "rx-inverted"))
+		return dev_err_probe(gn->dev, -EINVAL,
+				     "rx-inverted is not supported: flag rx-gpios GPIO_ACTIVE_LOW instead\n");
 	gn->max_len = max_len;
 	gn->glitch_pct = glitch_pct;
 	gn->allow_no_checksum = allow_no_checksum;
@@ -261,6 +268,7 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		ret = dev_err_probe(dev, PTR_ERR(gn->rx), "no RX GPIO\n");
 		goto err_put;
 	}
+	gn->invert = gpiod_is_active_low(gn->rx);
 	if (gpiod_cansleep(gn->rx)) {
 		ret = dev_err_probe(dev, -EINVAL,
 				    "RX GPIO is on a sleeping controller; edge timestamps need a memory-mapped one\n");
@@ -396,6 +404,8 @@ static int __init gpsnmea_init(void)
 
 	gpsnmea_lookup.table[0].key = gpio_chip;
 	gpsnmea_lookup.table[0].chip_hwnum = gpio_line;
+	if (invert)
+		gpsnmea_lookup.table[0].flags = GPIO_ACTIVE_LOW;
 	gpiod_add_lookup_table(&gpsnmea_lookup);
 
 	gpsnmea_pdev = platform_device_register_simple(KBUILD_MODNAME,

@@ -512,4 +512,34 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	replay_close(&r);
 }
 
+/*
+ * invert=1 (a line that idles low) is gpiolib's active-low flag on the RX
+ * line, the same one a device tree's GPIO_ACTIVE_LOW sets: one inversion,
+ * in one place. The sentence comes through the inverted line intact.
+ */
+TEST(invert_is_active_low)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char *gpio;
+	int ret;
+
+	ASSERT_EQ(0, sim_setup());
+	ASSERT_EQ(0, write_file(SIM_DIR "/invert", "1"));
+	ret = load_driver("invert=1");
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko invert=1: %s",
+				 strerror(-ret));
+	EXPECT_EQ(1, read_num(SYS_DEV "/invert"));
+	if (access("/sys/kernel/debug/gpio", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	gpio = read_text("/sys/kernel/debug/gpio");
+	ASSERT_NE(NULL, gpio);
+	EXPECT_NE(NULL, strstr(gpio, "ACTIVE LOW"))
+		TH_LOG("the RX line is not active-low:\n%s", gpio);
+	free(gpio);
+	EXPECT_EQ(0, send_and_read(s));
+	EXPECT_EQ(0, stat_of("framing_errors"));
+	EXPECT_EQ(0, unload_driver());
+	EXPECT_EQ(0, write_file(SIM_DIR "/invert", "0"));
+}
+
 TEST_HARNESS_MAIN
