@@ -135,6 +135,8 @@ struct gpsnmea_slot {
  * @edge_gap: written by the top half only: edges were dropped and the next
  *	queued entry must be a GPSNMEA_EDGE_GAP marker
  * @overruns: edges dropped because @edges was full (top half writes)
+ * @in_flight: non-zero while the top half is between its timestamp and
+ *	its kfifo put; the idle flush waits for it
  * @irq_time_ns: CPU time of the top half, from its timestamp to its return;
  *	accounted only with the irq_time module parameter (benchmarks)
  * @bh: active bottom half; read locklessly by the top half and the idle
@@ -182,6 +184,7 @@ struct gpsnmea {
 	DECLARE_KFIFO_PTR(edges, struct gpsnmea_edge);
 	bool edge_gap;
 	atomic64_t overruns;
+	atomic_t in_flight;
 	atomic64_t irq_time_ns;
 
 	const struct gpsnmea_bh_ops *bh;

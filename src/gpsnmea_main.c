@@ -84,13 +84,23 @@ static DEFINE_IDA(gpsnmea_ida);
  * the edge left behind, one kfifo put, and a kick of the bottom half. The
  * kfifo needs no lock: this handler is its only producer and never runs
  * concurrently with itself.
+ *
+ * From before the timestamp until after the put, @in_flight says that an
+ * edge is on its way: the idle flush on another CPU must not complete a
+ * frame in between (see gpsnmea_bh_process()). The full barrier makes the
+ * increment visible before the clock is read.
  */
 static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 {
 	struct gpsnmea *gn = data;
-	struct gpsnmea_edge edge = { .t_ns = ktime_get_ns() };
-	int level = gpiod_get_value(gn->rx);
+	struct gpsnmea_edge edge;
 	irqreturn_t ret;
+	int level;
+
+	atomic_inc(&gn->in_flight);
+	smp_mb__after_atomic();
+	edge.t_ns = ktime_get_ns();
+	level = gpiod_get_value(gn->rx);
 
 	edge.level = level < 0 ? GPSNMEA_EDGE_GAP : level;
 	trace_gpsnmea_edge(gn->id, edge.t_ns, edge.level);
@@ -113,6 +123,9 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 		gn->edge_gap = true;
 	}
 kick:
+	/* The put is visible before the edge stops being in flight. */
+	smp_mb__before_atomic();
+	atomic_dec(&gn->in_flight);
 	ret = READ_ONCE(gn->bh)->schedule(gn);
 	if (static_branch_unlikely(&gpsnmea_irq_time))
 		atomic64_add(ktime_get_ns() - edge.t_ns, &gn->irq_time_ns);
@@ -235,6 +248,7 @@ static struct gpsnmea *gpsnmea_alloc(struct device *dev)
 	kref_init(&gn->ref);
 	gn->dev = dev;
 	atomic64_set(&gn->overruns, 0);
+	atomic_set(&gn->in_flight, 0);
 	atomic64_set(&gn->irq_time_ns, 0);
 	mutex_init(&gn->switch_lock);
 	spin_lock_init(&gn->stats_lock);

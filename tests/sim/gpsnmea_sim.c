@@ -77,6 +77,8 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* largest slow-stop fault: the ->get of a stop-bit edge waits 10 ms */
+#define SIM_SLOW_GET_MAX_NS	(10 * NSEC_PER_MSEC)
 /* largest jitter fault: a second per expiry */
 #define SIM_JITTER_MAX_NS	NSEC_PER_SEC
 /* a spike's timer fires this much early and waits (up to 8 us, irqs off) */
@@ -154,6 +156,9 @@ struct sim_line {
 	u32 f_spike_ns;			/* ... by this much (0 = off), ... */
 	u32 f_spike_after;		/* ... after this many more expiries */
 	u64 spike_ns;			/* the next expiry is a spike: when */
+	u32 f_slow_stop_ns;		/* ->get of a stop-bit edge waits so long */
+	unsigned int stop_ev;		/* index of the stop-bit edge in @ev */
+	u32 slow_get_ns;		/* the next ->get waits so long */
 	u32 glitch_seq;			/* picks the glitched data bit */
 	u64 rng;			/* xorshift64 state for the jitter */
 
@@ -322,7 +327,10 @@ static void sim_build_frame(struct sim_line *l, u8 byte)
 		width = clamp_t(u64, l->f_glitch_ns, 1, max_t(u64, half_bit, 1));
 	}
 
+	l->stop_ev = UINT_MAX;
 	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (i == 9 && bits[i] != prev)
+			l->stop_ev = n;
 		if (bits[i] != prev)
 			sim_add_event(l, &n, sim_half_time(l, 2 * i), bits[i]);
 		prev = bits[i];
@@ -398,6 +406,10 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 
 	if (ev) {
 		raise = sim_set_level(l, ev->level);
+		if (raise && l->ev_idx == l->stop_ev && l->f_slow_stop_ns) {
+			l->slow_get_ns = l->f_slow_stop_ns;
+			l->faults++;
+		}
 		l->ev_idx++;
 	}
 	if (started)
@@ -461,11 +473,18 @@ static int sim_gpio_get(struct gpio_chip *gc, unsigned int offset)
 {
 	struct sim_line *l = sim_gc_line(gc, offset);
 	unsigned long flags;
+	u64 t0 = ktime_get_ns();
+	u32 wait;
 	int val;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
 	val = l->level ^ l->invert;
+	wait = l->slow_get_ns;
+	l->slow_get_ns = 0;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
+	/* the slow-stop fault: a slow read between timestamp and queueing */
+	while (wait && ktime_get_ns() - t0 < wait)
+		cpu_relax();
 	return val;
 }
 
@@ -742,6 +761,7 @@ static int sim_fault_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
 	u32 stopbit, glitch, glitch_ns, drop, jitter, every, spike, after;
+	u32 slow_stop;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
@@ -753,10 +773,12 @@ static int sim_fault_show(struct seq_file *m, void *v)
 	every = l->f_spike_every;
 	spike = l->f_spike_ns;
 	after = l->f_spike_after;
+	slow_stop = l->f_slow_stop_ns;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
-	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\nspike %u %u %u\n",
-		   stopbit, glitch, glitch_ns, drop, jitter, every, spike, after);
+	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\nspike %u %u %u\nslow-stop %u\n",
+		   stopbit, glitch, glitch_ns, drop, jitter, every, spike, after,
+		   slow_stop);
 	return 0;
 }
 
@@ -790,12 +812,19 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		l->f_spike_every = 0;
 		l->f_spike_ns = 0;
 		l->f_spike_after = 0;
+		l->f_slow_stop_ns = 0;
 	} else if (!strcmp(cmd, "stopbit") && n == 2) {
 		l->f_stopbit = a;
 	} else if (!strcmp(cmd, "glitch") && n == 3 && b > 0) {
 		l->f_glitch = a;
 		l->f_glitch_ns = b;
 		l->glitch_seq = 0;
+	} else if (!strcmp(cmd, "slow-stop") && n == 2) {
+		if (a > SIM_SLOW_GET_MAX_NS) {
+			ret = -ERANGE;
+			goto out;
+		}
+		l->f_slow_stop_ns = a;
 	} else if (!strcmp(cmd, "drop-edge") && n == 2) {
 		l->f_drop_edge = a;
 	} else if (!strcmp(cmd, "jitter") && n == 2) {
