@@ -296,7 +296,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
  */
 static bool gpsnmea_bh_idle_ok(struct gpsnmea *gn)
 {
-	smp_mb();
+	smp_mb();	/* orders the drain and @now before the reads below */
 	if (atomic_read_acquire(&gn->in_flight))
 		return false;
 	return kfifo_is_empty(&gn->edges);
@@ -338,8 +338,10 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 			uart_dec_reset(&gn->dec);
 			nmea_framer_reset(&gn->framer);
 			dev_warn_ratelimited(gn->dev,
-					     "edges lost (%lld so far): bottom half too slow\n",
-					     (s64)atomic64_read(&gn->overruns));
+					     "edges lost: %lld overruns (bottom half too slow), %lld storms, %lld GPIO read errors so far\n",
+					     (s64)atomic64_read(&gn->overruns),
+					     (s64)atomic64_read(&gn->storms),
+					     (s64)atomic64_read(&gn->gpio_errors));
 			continue;
 		}
 		uart_dec_edge(&gn->dec, edge.t_ns, edge.level);
