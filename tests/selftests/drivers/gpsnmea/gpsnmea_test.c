@@ -585,7 +585,20 @@ static long long sleep_lateness_us(void)
  * a userspace 1 ms sleep loop must never oversleep by more than 20 ms.
  * Afterwards sentences come through byte for byte.
  */
-TEST(edge_storm_bounded)
+FIXTURE(storm) {
+	int unused;
+};
+
+FIXTURE_SETUP(storm)
+{
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+}
+
+/* Three seconds of flood: its own fixture, make check runs it apart. */
+TEST_F_TIMEOUT(storm, edge_storm_bounded, 600)
 {
 	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
 	long long square, random;
