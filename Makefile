@@ -32,8 +32,11 @@ dtbs:
 	@mkdir -p build/dts
 	$(DTC) -@ -I dts -O dtb -o build/dts/gpsnmea.dtbo dts/gpsnmea-overlay.dts
 
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0644 udev/60-gpsnmea.rules $(DESTDIR)$(UDEV_RULES_DIR)/60-gpsnmea.rules
 
 # The driver's sources (not tests/) to /usr/src/gpsnmea-<version>/, then
 # dkms add, build and install for DKMS_KERNEL; later kernels get it from

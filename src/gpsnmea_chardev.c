@@ -55,6 +55,9 @@ static_assert(ALIGN(sizeof(struct gpsnmea_record) + NMEA_SENTENCE_BUF, 8) <=
  *
  * @seq, @lost and @lost_unreported change under both @lock and the ring's
  * lock; the wait condition and poll() read them under the ring's lock only.
+ * @off and @cur.len change under @lock only; poll() reads them with
+ * READ_ONCE(): a read() running in another thread is seen before or after
+ * its copy, either of which poll() may report.
  */
 struct gpsnmea_reader {
 	struct gpsnmea *gn;
@@ -139,11 +142,13 @@ static bool gpsnmea_reader_woken(struct gpsnmea_reader *r)
 /**
  * gpsnmea_reader_fetch - take the reader's next sentence out of the ring
  * @r: reader with nothing left in @r->cur
+ * @report: a loss may be reported now: the read() has copied nothing yet
  *
- * Return: 0 with the sentence in @r->cur; -EPIPE once after a loss;
- * -EAGAIN when nothing is there; -ENODEV once the device is gone.
+ * Return: 0 with the sentence in @r->cur; -EPIPE after a loss (once with
+ * @report; without it the loss stays for the next call); -EAGAIN when
+ * nothing is there; -ENODEV once the device is gone.
  */
-static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
+static int gpsnmea_reader_fetch(struct gpsnmea_reader *r, bool report)
 {
 	struct gpsnmea *gn = r->gn;
 	const struct gpsnmea_slot *slot;
@@ -158,16 +163,16 @@ static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
 		r->lost_unreported = true;
 	}
 	if (r->lost_unreported) {
-		r->lost_unreported = false;
+		r->lost_unreported = !report;
 		ret = -EPIPE;
 	} else if (r->seq != gn->ring_head) {
 		slot = &gn->ring[r->seq & (GPSNMEA_RING_SLOTS - 1)];
 		r->cur.mono_ns = slot->mono_ns;
 		r->cur.real_ns = slot->real_ns;
-		r->cur.len = slot->len;
+		WRITE_ONCE(r->cur.len, slot->len);
 		memcpy(r->cur.text, slot->text, slot->len);
 		r->cur_seq = r->seq;
-		r->off = 0;
+		WRITE_ONCE(r->off, 0);
 		r->seq++;
 	} else {
 		ret = gn->disconnected ? -ENODEV : -EAGAIN;
@@ -203,7 +208,7 @@ static ssize_t gpsnmea_copy_record(struct gpsnmea_reader *r,
 	    copy_to_user(ubuf + sizeof(hdr), r->cur.text, hdr.len) ||
 	    clear_user(ubuf + sizeof(hdr) + hdr.len, pad))
 		return -EFAULT;
-	r->off = r->cur.len;
+	WRITE_ONCE(r->off, r->cur.len);
 	return hdr.size;
 }
 
@@ -217,7 +222,7 @@ static ssize_t gpsnmea_copy_text(struct gpsnmea_reader *r, char __user *ubuf,
 		return 0;
 	if (copy_to_user(ubuf, r->cur.text + r->off, n))
 		return -EFAULT;
-	r->off += n;
+	WRITE_ONCE(r->off, r->off + n);
 	return n;
 }
 
@@ -243,7 +248,7 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 
 	while (done < count) {
 		if (r->off == r->cur.len) {
-			ret = gpsnmea_reader_fetch(r);
+			ret = gpsnmea_reader_fetch(r, !done);
 			if (ret == -EAGAIN && !done &&
 			    !(file->f_flags & O_NONBLOCK)) {
 				mutex_unlock(&r->lock);
@@ -287,7 +292,7 @@ static int gpsnmea_set_format(struct gpsnmea_reader *r, u32 format)
 	if (mutex_lock_interruptible(&r->lock))
 		return -ERESTARTSYS;
 	if (format != r->format && r->off != r->cur.len)
-		r->off = 0;
+		WRITE_ONCE(r->off, 0);
 	WRITE_ONCE(r->format, format);
 	mutex_unlock(&r->lock);
 	return 0;
@@ -347,7 +352,9 @@ static __poll_t gpsnmea_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &gn->readq, wait);
 
 	spin_lock_bh(&gn->ring_lock);
-	if (r->off != r->cur.len || gpsnmea_reader_ready(r) ||
+	/* @off and @cur.len change under @r->lock, which poll() does not take */
+	if (READ_ONCE(r->off) != READ_ONCE(r->cur.len) ||
+	    gpsnmea_reader_ready(r) ||
 	    r->seq < gpsnmea_ring_tail(gn))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (gn->disconnected)
@@ -362,7 +369,8 @@ static int gpsnmea_open(struct inode *inode, struct file *file)
 					  misc);
 	struct gpsnmea_reader *r;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/* Opened by unprivileged readers: charged to the opener's memcg. */
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	mutex_init(&r->lock);
@@ -409,7 +417,12 @@ int gpsnmea_chardev_register(struct gpsnmea *gn)
 	gn->misc.name = gn->name;
 	gn->misc.fops = &gpsnmea_fops;
 	gn->misc.parent = gn->dev;
-	gn->misc.mode = 0444;
+	/*
+	 * The stream says where the receiver is. Without udev the node is
+	 * root's; udev/60-gpsnmea.rules makes it root:dialout 0660, as serial
+	 * ports are.
+	 */
+	gn->misc.mode = 0600;
 	return misc_register(&gn->misc);
 }
 

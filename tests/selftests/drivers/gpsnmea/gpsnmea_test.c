@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -225,6 +226,79 @@ TEST_F(drv, unbind_wakes_blocked_readers)
 	close(fp);
 	EXPECT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
 	EXPECT_EQ(0, access(DEV_PATH, R_OK));
+}
+
+/*
+ * The instance number goes with the device, not with the last file: a
+ * reader that holds /dev/gpsnmea across unbind and bind does not make the
+ * device come back as /dev/gpsnmea1.
+ */
+TEST_F(drv, rebind_keeps_the_name_while_a_reader_holds_it)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char buf[256];
+	int old = open(DEV_PATH, O_RDONLY);
+	int fd;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
+	ASSERT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
+	EXPECT_NE(0, access("/dev/gpsnmea1", F_OK));
+	fd = open(DEV_PATH, O_RDONLY);
+	if (fd < 0)
+		close(old);	/* or the module cannot be unloaded */
+	ASSERT_LE(0, fd) TH_LOG("no /dev/gpsnmea after the rebind");
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(strlen(s), read_until(fd, buf, sizeof(buf), strlen(s), 2000));
+	EXPECT_EQ(0, memcmp(buf, s, strlen(s)));
+	EXPECT_EQ(-1, read(old, buf, sizeof(buf)));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+	close(old);
+}
+
+/*
+ * The position is personal data: /dev/gpsnmea is not world-readable
+ * (udev/60-gpsnmea.rules makes it root:dialout 0660; without udev it is
+ * 0600), and the sysfs fix is root's only.
+ */
+TEST_F(drv, device_and_fix_not_world_readable)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/fix", &st));
+	EXPECT_EQ(0400U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/statistics/sentences", &st));
+	EXPECT_EQ(0444U, st.st_mode & 07777);
+}
+
+/*
+ * The simulator refuses a jitter whose range does not fit in 32 bits (it
+ * would divide by zero in its hard-IRQ timer) and keeps sending.
+ */
+TEST(sim_jitter_limit)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+
+	ASSERT_EQ(0, sim_setup());
+	EXPECT_EQ(-ERANGE, write_file(SIM_DIR "/fault", "jitter 4294967295"));
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(0, sim_wait_idle(10000));
+	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
+}
+
+/* A line number that does not fit gpiolib's lookup table is refused. */
+TEST(gpio_line_out_of_range_refused)
+{
+	int ret;
+
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver("gpio_line=65536");
+	if (ret == 0)
+		unload_driver();
+	EXPECT_EQ(-EINVAL, ret) TH_LOG("gpio_line=65536 loaded on line 0");
 }
 
 /* Unknown or unavailable bottom halves are refused at load time. */
@@ -486,6 +560,108 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	TH_LOG("edges taken as late (latency spikes): %lld",
 	       stat_of("late_edges"));
 	replay_close(&r);
+}
+
+/*
+ * invert=1 (a line that idles low) is gpiolib's active-low flag on the RX
+ * line, the same one a device tree's GPIO_ACTIVE_LOW sets: one inversion,
+ * in one place. The sentence comes through the inverted line intact.
+ */
+TEST(invert_is_active_low)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char *gpio;
+	int ret;
+
+	ASSERT_EQ(0, sim_setup());
+	ASSERT_EQ(0, write_file(SIM_DIR "/invert", "1"));
+	ret = load_driver("invert=1");
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko invert=1: %s",
+				 strerror(-ret));
+	EXPECT_EQ(1, read_num(SYS_DEV "/invert"));
+	if (access("/sys/kernel/debug/gpio", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	gpio = read_text("/sys/kernel/debug/gpio");
+	ASSERT_NE(NULL, gpio);
+	EXPECT_NE(NULL, strstr(gpio, "ACTIVE LOW"))
+		TH_LOG("the RX line is not active-low:\n%s", gpio);
+	free(gpio);
+	EXPECT_EQ(0, send_and_read(s));
+	EXPECT_EQ(0, stat_of("framing_errors"));
+	EXPECT_EQ(0, unload_driver());
+	EXPECT_EQ(0, write_file(SIM_DIR "/invert", "0"));
+}
+
+/*
+ * Sleeps of 1 ms until the simulator is idle again; returns the most any
+ * of them overslept, in us.
+ */
+static long long sleep_lateness_us(void)
+{
+	long long worst = 0;
+
+	while (read_num(SIM_DIR "/pending") > 0) {
+		struct timespec a, b, d = { .tv_nsec = 1000000 };
+		long long late;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&d, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		late = (b.tv_sec - a.tv_sec) * 1000000LL +
+		       (b.tv_nsec - a.tv_nsec) / 1000 - 1000;
+		if (late > worst)
+			worst = late;
+	}
+	return worst;
+}
+
+/*
+ * Edge storm: the simulator floods the line with a 1 MHz square wave for
+ * 2 s, then with random edges (mean gap 2 us) for 1 s. The driver masks
+ * the IRQ past its edge budget, counts it and unmasks it later; meanwhile
+ * a userspace 1 ms sleep loop must never oversleep by more than 20 ms.
+ * Afterwards sentences come through byte for byte.
+ */
+FIXTURE(storm) {
+	int unused;
+};
+
+FIXTURE_SETUP(storm)
+{
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+}
+
+/* Three seconds of flood: its own fixture, make check runs it apart. */
+TEST_F_TIMEOUT(storm, edge_storm_bounded, 600)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	long long square, random;
+	int ret, i;
+
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko: %s", strerror(-ret));
+
+	ASSERT_EQ(0, write_file(SIM_DIR "/fault", "flood 500 2000"));
+	square = sleep_lateness_us();
+	ASSERT_EQ(0, write_file(SIM_DIR "/fault", "flood-random 2000 1000"));
+	random = sleep_lateness_us();
+	TH_LOG("1 ms sleeps overslept by up to %lld us (square wave), %lld us (random)",
+	       square, random);
+	TH_LOG("%lld storms, %lld edges taken", stat_of("storms"),
+	       stat_of("edges"));
+	EXPECT_GT(20000, square);
+	EXPECT_GT(20000, random);
+	EXPECT_LE(2, stat_of("storms"));
+
+	/* The last holdoff ends; then every byte is right again. */
+	usleep(300000);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, send_and_read(s));
+	EXPECT_EQ(0, unload_driver());
 }
 
 TEST_HARNESS_MAIN
