@@ -19,12 +19,22 @@ modules:
 	fi
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0644 udev/60-gpsnmea.rules $(DESTDIR)$(UDEV_RULES_DIR)/60-gpsnmea.rules
+
+# This project's build outputs, by name: kbuild's output in the folders it
+# builds in (the repo root, src/, tests/sim/), build/ (scripts, selftests)
+# and tests/unit/build/. Not kbuild's own clean, which deletes every *.ko
+# under M=, the kernels in .cache/ included.
+KBUILD_DIRS := . src tests/sim
+KBUILD_OUTPUTS := *.o *.ko *.mod *.mod.c .*.cmd .*.d *.symvers *.order *.dwo .cache.mk
 
 clean:
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf build tests/unit/build
+	rm -rf build tests/unit/build .tmp_versions tests/sim/.tmp_versions
+	for d in $(KBUILD_DIRS); do (cd $$d && rm -f $(KBUILD_OUTPUTS)) || exit 1; done
 
 # Installs packages with apt-get and fetches Debian's kernels into .cache/.
 setup:

@@ -121,9 +121,11 @@ struct gpsnmea_slot {
  * @dev: the platform device (valid while bound)
  * @rx: the RX line
  * @irq: its interrupt
- * @id: instance number; 0 is /dev/gpsnmea, N is /dev/gpsnmeaN
+ * @id: instance number; 0 is /dev/gpsnmea, N is /dev/gpsnmeaN. Held from
+ *	probe to remove, not by open files.
  * @baud: bit rate in force
- * @invert: the line idles low
+ * @invert: the line idles low: its GPIO is active-low, which
+ *	gpiod_get_value() applies, so the decoder never inverts
  * @max_len: longest sentence accepted
  * @glitch_pct: pulses shorter than this percentage of a bit are noise
  * @allow_no_checksum: sentences without "*hh" are accepted

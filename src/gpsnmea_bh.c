@@ -364,7 +364,8 @@ int gpsnmea_bh_init(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
 {
 	struct uart_dec_config ucfg = {
 		.baud = gn->baud,
-		.invert = gn->invert,
+		/* gpiod_get_value() has applied the line's active-low flag */
+		.invert = false,
 		.glitch_pct = gn->glitch_pct,
 	};
 	struct nmea_framer_config fcfg = {

@@ -139,11 +139,13 @@ static bool gpsnmea_reader_woken(struct gpsnmea_reader *r)
 /**
  * gpsnmea_reader_fetch - take the reader's next sentence out of the ring
  * @r: reader with nothing left in @r->cur
+ * @report: a loss may be reported now: the read() has copied nothing yet
  *
- * Return: 0 with the sentence in @r->cur; -EPIPE once after a loss;
- * -EAGAIN when nothing is there; -ENODEV once the device is gone.
+ * Return: 0 with the sentence in @r->cur; -EPIPE after a loss (once with
+ * @report; without it the loss stays for the next call); -EAGAIN when
+ * nothing is there; -ENODEV once the device is gone.
  */
-static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
+static int gpsnmea_reader_fetch(struct gpsnmea_reader *r, bool report)
 {
 	struct gpsnmea *gn = r->gn;
 	const struct gpsnmea_slot *slot;
@@ -158,7 +160,7 @@ static int gpsnmea_reader_fetch(struct gpsnmea_reader *r)
 		r->lost_unreported = true;
 	}
 	if (r->lost_unreported) {
-		r->lost_unreported = false;
+		r->lost_unreported = !report;
 		ret = -EPIPE;
 	} else if (r->seq != gn->ring_head) {
 		slot = &gn->ring[r->seq & (GPSNMEA_RING_SLOTS - 1)];
@@ -243,7 +245,7 @@ static ssize_t gpsnmea_read(struct file *file, char __user *ubuf,
 
 	while (done < count) {
 		if (r->off == r->cur.len) {
-			ret = gpsnmea_reader_fetch(r);
+			ret = gpsnmea_reader_fetch(r, !done);
 			if (ret == -EAGAIN && !done &&
 			    !(file->f_flags & O_NONBLOCK)) {
 				mutex_unlock(&r->lock);
@@ -362,7 +364,8 @@ static int gpsnmea_open(struct inode *inode, struct file *file)
 					  misc);
 	struct gpsnmea_reader *r;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/* Opened by unprivileged readers: charged to the opener's memcg. */
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	mutex_init(&r->lock);
@@ -409,7 +412,12 @@ int gpsnmea_chardev_register(struct gpsnmea *gn)
 	gn->misc.name = gn->name;
 	gn->misc.fops = &gpsnmea_fops;
 	gn->misc.parent = gn->dev;
-	gn->misc.mode = 0444;
+	/*
+	 * The stream says where the receiver is. Without udev the node is
+	 * root's; udev/60-gpsnmea.rules makes it root:dialout 0660, as serial
+	 * ports are.
+	 */
+	gn->misc.mode = 0600;
 	return misc_register(&gn->misc);
 }
 

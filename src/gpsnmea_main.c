@@ -42,7 +42,7 @@ MODULE_PARM_DESC(baud, "Bit rate, 8N1 (default 9600; device tree: current-speed)
 
 static bool invert;
 module_param(invert, bool, 0444);
-MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter)");
+MODULE_PARM_DESC(invert, "The line idles low (inverting level shifter), for boards without device tree (device tree: GPIO_ACTIVE_LOW in rx-gpios)");
 
 static unsigned int max_len = NMEA_MAX_LEN_DEFAULT;
 module_param(max_len, uint, 0444);
@@ -133,7 +133,6 @@ static void gpsnmea_release(struct kref *ref)
 
 	kvfree(gn->ring);
 	kfifo_free(&gn->edges);
-	ida_free(&gpsnmea_ida, gn->id);
 	kfree(gn);
 }
 
@@ -188,7 +187,14 @@ static int gpsnmea_read_settings(struct gpsnmea *gn)
 				     "current-speed %u out of range %u..%u\n",
 				     gn->baud, GPSNMEA_BAUD_MIN,
 				     GPSNMEA_BAUD_MAX);
-	gn->invert = invert ^ device_property_read_bool(gn->dev, "rx-inverted");
+	/*
+	 * An inverted line is gpiolib's active-low flag (GPIO_ACTIVE_LOW in
+	 * rx-gpios, or invert= in the lookup table), which gpiod_get_value()
+	 * applies: the levels the decoder sees are never inverted again.
+	 */
+	if (device_property_present(gn->dev, "rx-inverted"))
+		return dev_err_probe(gn->dev, -EINVAL,
+				     "rx-inverted is not supported: flag rx-gpios GPIO_ACTIVE_LOW instead\n");
 	gn->max_len = max_len;
 	gn->glitch_pct = glitch_pct;
 	gn->allow_no_checksum = allow_no_checksum;
@@ -263,6 +269,7 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		ret = dev_err_probe(dev, PTR_ERR(gn->rx), "no RX GPIO\n");
 		goto err_put;
 	}
+	gn->invert = gpiod_is_active_low(gn->rx);
 	if (gpiod_cansleep(gn->rx)) {
 		ret = dev_err_probe(dev, -EINVAL,
 				    "RX GPIO is on a sleeping controller; edge timestamps need a memory-mapped one\n");
@@ -287,11 +294,17 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		goto err_gnss;
 
 	/*
+	 * IRQF_NO_THREAD: the timestamp is the measurement, so the top half
+	 * stays in hard IRQ context under threadirqs and PREEMPT_RT too; a
+	 * forced thread would stamp edges with the scheduler's latency, let
+	 * them coalesce, and make irq_wake_thread() (the idle kick of
+	 * bh=thread) run the top half again, inventing an edge.
 	 * No IRQF_ONESHOT: the line stays unmasked while the thread runs
 	 * (bh=thread), so no edge is missed; the hard handler only queues.
 	 */
 	ret = request_threaded_irq(gn->irq, gpsnmea_hardirq, gpsnmea_irq_thread,
-				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING,
+				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
+				   IRQF_NO_THREAD,
 				   dev_name(dev), gn);
 	if (ret) {
 		dev_err_probe(dev, ret, "cannot request IRQ %d\n", gn->irq);
@@ -317,6 +330,7 @@ err_bh:
 err_gnss:
 	gpsnmea_gnss_unregister(gn);
 err_put:
+	ida_free(&gpsnmea_ida, gn->id);
 	gpsnmea_put(gn);
 	return ret;
 }
@@ -325,8 +339,9 @@ err_put:
  * Teardown in the order that makes it safe: no more edges (free_irq waits
  * for a running hard handler and thread), then the bottom half and its
  * timer, so that nothing publishes any more; then /dev/gnssN and
- * /dev/gpsnmea go and their readers are told. The memory goes with the
- * last reference, which may be an open file.
+ * /dev/gpsnmea go and their readers are told, and the instance number is
+ * free for the next device. The memory goes with the last reference, which
+ * may be an open file.
  */
 static void gpsnmea_remove(struct platform_device *pdev)
 {
@@ -336,6 +351,8 @@ static void gpsnmea_remove(struct platform_device *pdev)
 	gpsnmea_bh_exit(gn);
 	gpsnmea_gnss_unregister(gn);
 	gpsnmea_chardev_unregister(gn);
+	/* The name is free again: a rebind gets it, open files or not. */
+	ida_free(&gpsnmea_ida, gn->id);
 	gpsnmea_put(gn);
 }
 
@@ -388,6 +405,8 @@ static int __init gpsnmea_init(void)
 
 	gpsnmea_lookup.table[0].key = gpio_chip;
 	gpsnmea_lookup.table[0].chip_hwnum = gpio_line;
+	if (invert)
+		gpsnmea_lookup.table[0].flags = GPIO_ACTIVE_LOW;
 	gpiod_add_lookup_table(&gpsnmea_lookup);
 
 	gpsnmea_pdev = platform_device_register_simple(KBUILD_MODNAME,

@@ -114,7 +114,8 @@ static ssize_t fix_show(struct device *dev, struct device_attribute *attr,
 	spin_unlock_bh(&gn->stats_lock);
 	return nmea_fix_format(&fix, buf, PAGE_SIZE, ktime_get_ns());
 }
-static DEVICE_ATTR_RO(fix);
+/* Where the receiver is: personal data, root's only. */
+static DEVICE_ATTR_ADMIN_RO(fix);
 
 static struct attribute *gpsnmea_attrs[] = {
 	&dev_attr_baud.attr,

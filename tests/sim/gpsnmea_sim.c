@@ -77,6 +77,8 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* largest jitter fault: a second per expiry */
+#define SIM_JITTER_MAX_NS	NSEC_PER_SEC
 /* a spike's timer fires this much early and waits (up to 8 us, irqs off) */
 #define SIM_SPIKE_LEAD_NS	8000
 
@@ -228,7 +230,8 @@ static u32 sim_jitter(struct sim_line *l)
 {
 	if (!l->f_jitter_ns)
 		return 0;
-	return sim_rand(l) % (l->f_jitter_ns + 1U);
+	/* 0..f_jitter_ns: no division in hard IRQ context */
+	return ((u64)sim_rand(l) * (l->f_jitter_ns + 1ULL)) >> 32;
 }
 
 /*
@@ -362,7 +365,7 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 		l->spike_ns = 0;
 	} else {
 		l->late_max = max(l->late_max, late);
-		l->late_hist[min_t(u64, late / SIM_LATE_STEP_NS,
+		l->late_hist[min_t(u64, div_u64(late, SIM_LATE_STEP_NS),
 				   SIM_LATE_BUCKETS - 1)]++;
 	}
 	ev = &l->ev[l->ev_idx];
@@ -796,6 +799,10 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 	} else if (!strcmp(cmd, "drop-edge") && n == 2) {
 		l->f_drop_edge = a;
 	} else if (!strcmp(cmd, "jitter") && n == 2) {
+		if (a > SIM_JITTER_MAX_NS) {
+			ret = -ERANGE;
+			goto out;
+		}
 		l->f_jitter_ns = a;
 		l->rng = SIM_RNG_SEED;
 	} else if (!strcmp(cmd, "spike") && (n == 3 || n == 4) && a > 0) {
@@ -806,6 +813,7 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 	} else {
 		ret = -EINVAL;
 	}
+out:
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return ret;
 }

@@ -139,6 +139,8 @@ gpsd_check() {
 		usleep 100000
 	fi
 	send "$name"
+	# gpsd runs as root only until it has dropped its privileges.
+	sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$gpsd_pid/status" >> /results/gpsd.uids
 	# gpsd reports a cycle once it sees the next one start, or after a
 	# quiet spell: give it that (idle guest time costs nothing here).
 	sleep 2
@@ -166,7 +168,7 @@ gpsd_check() {
 set -- $LOGS
 # One test per log, gnss_same_sentences with the first, a full buffer with
 # the second, gpsd on /dev/gnssN; and five more.
-plan=$(($# + ${1:+1} + ${2:+1} + ${GNSS_GPSD:+1} + 5))
+plan=$(($# + ${1:+1} + ${2:+1} + ${GNSS_GPSD:+1} + 6))
 echo "KTAP version 1"
 echo "1..$plan"
 
@@ -176,6 +178,12 @@ echo "$BAUD" > $sim/baud || bail "the simulated GPS refused baud $BAUD"
 insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" gnss=1 ||
 	bail "gpsnmea.ko gnss=1 did not load: $(dmesg | tail -n 3)"
 ip link set lo up || bail "no loopback interface"
+# The user and group Debian's gpsd drops to, and what udev/60-gpsnmea.rules
+# makes of the node (there is no udev here).
+echo 'gpsd:x:100:20:gpsd:/run/gpsd:/bin/false' >> /etc/passwd
+echo 'dialout:x:20:' >> /etc/group
+chgrp dialout /dev/gpsnmea && chmod 0660 /dev/gpsnmea ||
+	bail "cannot apply the udev rule's mode to /dev/gpsnmea"
 # gpsd and gpspipe meet on localhost:2947.
 echo '127.0.0.1 localhost' > /etc/hosts
 # gpsd moves dates before 2017 forward by 1024 weeks (GPS week rollover)
@@ -240,6 +248,14 @@ for log in $LOGS; do
 	esac
 done
 [ -z "$GNSS_GPSD" ] || gpsd_check "$GNSS_LOG" "/dev/$gnss"
+
+# Every gpsd above read its device after dropping root (user gpsd).
+echo "# gpsd's user IDs while reading: $(sort -u /results/gpsd.uids | tr '\n' ' ')"
+if [ -s /results/gpsd.uids ] && ! grep -qx 0 /results/gpsd.uids; then
+	ok gpsd_reads_without_root
+else
+	not_ok gpsd_reads_without_root
+fi
 
 # The GNSS core refuses writes when the driver has no write_raw.
 if printf '%s\r\n' "\$PMTK000*32" > "/dev/$gnss" 2>/dev/null; then

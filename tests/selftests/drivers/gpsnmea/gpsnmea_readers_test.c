@@ -800,6 +800,46 @@ TEST_F(records, compat32)
  * allow_no_checksum=1: a sentence without "*hh" is delivered and counted;
  * one with a wrong checksum is still dropped. Default: dropped, counted.
  */
+/*
+ * A loss found in the middle of a read(): the read() returns what it
+ * copied before it, and the next one fails with -EPIPE. The loss is found
+ * after the rest of a sentence that a short read() left pending.
+ */
+TEST_F(records, loss_reported_mid_read)
+{
+	static const char zda[] = "$GPZDA*48\r\n";
+	size_t n_short = RING_SLOTS + 8, len = strlen(zda), i;
+	struct gpsnmea_info info;
+	char buf[4096], *flood;
+	ssize_t n;
+
+	ASSERT_EQ(0, sim_send(s1, strlen(s1)));
+	ASSERT_EQ(5, read(self->fd, buf, 5));
+	flood = malloc(n_short * len);
+	ASSERT_NE(NULL, flood);
+	for (i = 0; i < n_short; i++)
+		memcpy(flood + i * len, zda, len);
+	ASSERT_EQ(0, sim_send(flood, n_short * len));
+	free(flood);
+	ASSERT_EQ(0, sim_wait_idle(60000));
+	usleep(20000);
+	ASSERT_EQ((long long)(n_short + 1), stat_of("sentences"));
+
+	/* The rest of s1, then the ring has moved past this reader. */
+	n = read(self->fd, buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)strlen(s1) - 5, n);
+	EXPECT_EQ(0, memcmp(buf, s1 + 5, n));
+	n = read(self->fd, buf, sizeof(buf));
+	EXPECT_EQ(-1, n) TH_LOG("the loss was not reported: read() gave %zd bytes",
+				n);
+	EXPECT_EQ(EPIPE, errno);
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ((__u64)(n_short - RING_SLOTS), info.lost);
+	n = read(self->fd, buf, sizeof(buf));
+	EXPECT_LT(0, n);
+	EXPECT_EQ(0, memcmp(buf, zda, len));
+}
+
 TEST(allow_no_checksum)
 {
 	static const char in[] = "$GPBOD,,T,,M,,\r\n"

@@ -227,6 +227,67 @@ TEST_F(drv, unbind_wakes_blocked_readers)
 	EXPECT_EQ(0, access(DEV_PATH, R_OK));
 }
 
+/*
+ * The instance number goes with the device, not with the last file: a
+ * reader that holds /dev/gpsnmea across unbind and bind does not make the
+ * device come back as /dev/gpsnmea1.
+ */
+TEST_F(drv, rebind_keeps_the_name_while_a_reader_holds_it)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char buf[256];
+	int old = open(DEV_PATH, O_RDONLY);
+	int fd;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
+	ASSERT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
+	EXPECT_NE(0, access("/dev/gpsnmea1", F_OK));
+	fd = open(DEV_PATH, O_RDONLY);
+	if (fd < 0)
+		close(old);	/* or the module cannot be unloaded */
+	ASSERT_LE(0, fd) TH_LOG("no /dev/gpsnmea after the rebind");
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(strlen(s), read_until(fd, buf, sizeof(buf), strlen(s), 2000));
+	EXPECT_EQ(0, memcmp(buf, s, strlen(s)));
+	EXPECT_EQ(-1, read(old, buf, sizeof(buf)));
+	EXPECT_EQ(ENODEV, errno);
+	close(fd);
+	close(old);
+}
+
+/*
+ * The position is personal data: /dev/gpsnmea is not world-readable
+ * (udev/60-gpsnmea.rules makes it root:dialout 0660; without udev it is
+ * 0600), and the sysfs fix is root's only.
+ */
+TEST_F(drv, device_and_fix_not_world_readable)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(DEV_PATH, &st));
+	EXPECT_EQ(0600U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/fix", &st));
+	EXPECT_EQ(0400U, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(SYS_DEV "/statistics/sentences", &st));
+	EXPECT_EQ(0444U, st.st_mode & 07777);
+}
+
+/*
+ * The simulator refuses a jitter whose range does not fit in 32 bits (it
+ * would divide by zero in its hard-IRQ timer) and keeps sending.
+ */
+TEST(sim_jitter_limit)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+
+	ASSERT_EQ(0, sim_setup());
+	EXPECT_EQ(-ERANGE, write_file(SIM_DIR "/fault", "jitter 4294967295"));
+	ASSERT_EQ(0, sim_send(s, strlen(s)));
+	EXPECT_EQ(0, sim_wait_idle(10000));
+	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
+}
+
 /* Unknown or unavailable bottom halves are refused at load time. */
 TEST(bh_param_refused)
 {
@@ -449,6 +510,36 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	TH_LOG("edges taken as late (latency spikes): %lld",
 	       stat_of("late_edges"));
 	replay_close(&r);
+}
+
+/*
+ * invert=1 (a line that idles low) is gpiolib's active-low flag on the RX
+ * line, the same one a device tree's GPIO_ACTIVE_LOW sets: one inversion,
+ * in one place. The sentence comes through the inverted line intact.
+ */
+TEST(invert_is_active_low)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	char *gpio;
+	int ret;
+
+	ASSERT_EQ(0, sim_setup());
+	ASSERT_EQ(0, write_file(SIM_DIR "/invert", "1"));
+	ret = load_driver("invert=1");
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko invert=1: %s",
+				 strerror(-ret));
+	EXPECT_EQ(1, read_num(SYS_DEV "/invert"));
+	if (access("/sys/kernel/debug/gpio", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	gpio = read_text("/sys/kernel/debug/gpio");
+	ASSERT_NE(NULL, gpio);
+	EXPECT_NE(NULL, strstr(gpio, "ACTIVE LOW"))
+		TH_LOG("the RX line is not active-low:\n%s", gpio);
+	free(gpio);
+	EXPECT_EQ(0, send_and_read(s));
+	EXPECT_EQ(0, stat_of("framing_errors"));
+	EXPECT_EQ(0, unload_driver());
+	EXPECT_EQ(0, write_file(SIM_DIR "/invert", "0"));
 }
 
 TEST_HARNESS_MAIN
