@@ -38,6 +38,13 @@ struct gpsnmea;
 /* Log2 buckets of the bottom-half latency histogram (1 ns .. 2^31 ns). */
 #define GPSNMEA_LAT_BUCKETS	32
 
+/*
+ * Edge storm bound: more than the budget of edges in one window of
+ * GPSNMEA_STORM_WINDOW_NS masks the IRQ for GPSNMEA_STORM_HOLDOFF_MS.
+ */
+#define GPSNMEA_STORM_WINDOW_NS		(10 * NSEC_PER_MSEC)
+#define GPSNMEA_STORM_HOLDOFF_MS	100
+
 /* Level value of an in-band marker: edges were lost just before this one. */
 #define GPSNMEA_EDGE_GAP	0xff
 
@@ -79,11 +86,23 @@ struct gpsnmea_bh_ops {
 
 /**
  * struct gpsnmea_stats - counters published by the bottom half
+ * @uart: the UART decoder's counters
+ * @sentences: valid sentences delivered
+ * @no_checksum: of those, accepted without a checksum (allow_no_checksum)
+ * @drops: lines dropped, by reason (enum nmea_drop)
+ * @gaps: gap markers met: edges lost before them
+ * @bh_runs: bottom-half runs
+ * @bh_edges_max: most edges handled by one run
+ * @bh_edges_total: edges handled by all runs
+ * @fifo_high_water: most edges found queued at the start of a run
+ * @lat_max_ns: longest time from an edge's timestamp to the run taking it
+ * @lat_hist: log2 histogram of that latency, one count per run
+ * @gnss_drops: sentences /dev/gnssN had no room for
+ * @bh_time_ns: CPU time of the runs: from a run's start to its accounting
  *
  * The bottom half keeps its own working copy and publishes it here under
  * &gpsnmea.stats_lock at the end of each run, so that sysfs readers get a
- * consistent snapshot on 32-bit machines too. @bh_time_ns is the CPU time
- * of the runs: from a run's start to its accounting.
+ * consistent snapshot on 32-bit machines too.
  */
 struct gpsnmea_stats {
 	struct uart_dec_stats uart;
@@ -135,6 +154,16 @@ struct gpsnmea_slot {
  * @edge_gap: written by the top half only: edges were dropped and the next
  *	queued entry must be a GPSNMEA_EDGE_GAP marker
  * @overruns: edges dropped because @edges was full (top half writes)
+ * @storm_budget: edges allowed per GPSNMEA_STORM_WINDOW_NS: twice the most
+ *	a UART at @baud makes (one per bit), plus 32 for glitches
+ * @storm_window: start of the current window (top half only)
+ * @storm_edges: edges in it (top half only)
+ * @storm_off: teardown: the top half masks no more
+ * @storms: times the IRQ was masked for a storm
+ * @gpio_errors: edges whose level could not be read (gpiod_get_value() < 0)
+ * @storm_work: unmasks the IRQ after the holdoff, and logs
+ * @in_flight: non-zero while the top half is between its timestamp and
+ *	its kfifo put; the idle flush waits for it
  * @irq_time_ns: CPU time of the top half, from its timestamp to its return;
  *	accounted only with the irq_time module parameter (benchmarks)
  * @bh: active bottom half; read locklessly by the top half and the idle
@@ -182,6 +211,14 @@ struct gpsnmea {
 	DECLARE_KFIFO_PTR(edges, struct gpsnmea_edge);
 	bool edge_gap;
 	atomic64_t overruns;
+	atomic_t in_flight;
+	u32 storm_budget;
+	u64 storm_window;
+	u32 storm_edges;
+	bool storm_off;
+	atomic64_t storms;
+	atomic64_t gpio_errors;
+	struct delayed_work storm_work;
 	atomic64_t irq_time_ns;
 
 	const struct gpsnmea_bh_ops *bh;

@@ -284,6 +284,24 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	spin_unlock_bh(&gn->stats_lock);
 }
 
+/*
+ * May the idle flush complete the frame at @now, taken before the kfifo
+ * was drained? Not while a top half is between its timestamp and its put
+ * (on another CPU; the stamp may be earlier than @now), nor when one has
+ * put an edge since the drain. If @in_flight reads 0 before the top half's
+ * increment, that increment was not yet visible, so its timestamp (read
+ * after it, see gpsnmea_hardirq()) is later than this read and than @now.
+ * If it reads 0 after the decrement, the put is visible to the check of
+ * the kfifo that follows.
+ */
+static bool gpsnmea_bh_idle_ok(struct gpsnmea *gn)
+{
+	smp_mb();	/* orders the drain and @now before the reads below */
+	if (atomic_read_acquire(&gn->in_flight))
+		return false;
+	return kfifo_is_empty(&gn->edges);
+}
+
 /**
  * gpsnmea_bh_process - the bottom half's work, whatever runs it
  * @gn: receiver
@@ -297,14 +315,16 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 void gpsnmea_bh_process(struct gpsnmea *gn)
 {
 	/*
-	 * Taken before draining: every edge stamped before @now is in the
-	 * kfifo by the time it is drained (the top half stamps, then puts).
+	 * Taken before draining. An edge stamped before @now is in the kfifo
+	 * when it is drained, or, on another CPU, still between its timestamp
+	 * and its put: see gpsnmea_bh_idle_ok().
 	 */
 	u64 now = ktime_get_ns();
 	unsigned int queued = kfifo_len(&gn->edges);
 	u64 sentences = gn->framer.sentences;
 	struct gpsnmea_edge edge;
 	u64 latency = 0, deadline, run_ns;
+	bool wait_top = false;
 	unsigned int n;
 
 	if (kfifo_peek(&gn->edges, &edge))
@@ -318,8 +338,10 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 			uart_dec_reset(&gn->dec);
 			nmea_framer_reset(&gn->framer);
 			dev_warn_ratelimited(gn->dev,
-					     "edges lost (%lld so far): bottom half too slow\n",
-					     (s64)atomic64_read(&gn->overruns));
+					     "edges lost: %lld overruns (bottom half too slow), %lld storms, %lld GPIO read errors so far\n",
+					     (s64)atomic64_read(&gn->overruns),
+					     (s64)atomic64_read(&gn->storms),
+					     (s64)atomic64_read(&gn->gpio_errors));
 			continue;
 		}
 		uart_dec_edge(&gn->dec, edge.t_ns, edge.level);
@@ -331,9 +353,12 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 	 * it would come after the idle call completed its frame.
 	 */
 	if (deadline && deadline <= now && n < GPSNMEA_EDGE_FIFO) {
-		/* Afterwards the deadline is later than @now, or 0. */
-		uart_dec_idle(&gn->dec, now);
-		deadline = uart_dec_deadline(&gn->dec);
+		wait_top = !gpsnmea_bh_idle_ok(gn);
+		if (!wait_top) {
+			/* Afterwards the deadline is later than @now, or 0. */
+			uart_dec_idle(&gn->dec, now);
+			deadline = uart_dec_deadline(&gn->dec);
+		}
 	}
 
 	run_ns = ktime_get_ns() - now;
@@ -346,9 +371,10 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 
 	if (READ_ONCE(gn->stopping))
 		return;
+	/* A top half in flight kicks us once its edge is queued. */
 	if (!kfifo_is_empty(&gn->edges))
 		gpsnmea_bh_kick(gn);
-	else if (deadline)
+	else if (deadline && !wait_top)
 		hrtimer_start(&gn->idle_timer, ns_to_ktime(deadline),
 			      HRTIMER_MODE_ABS);
 }

@@ -55,6 +55,9 @@ static_assert(ALIGN(sizeof(struct gpsnmea_record) + NMEA_SENTENCE_BUF, 8) <=
  *
  * @seq, @lost and @lost_unreported change under both @lock and the ring's
  * lock; the wait condition and poll() read them under the ring's lock only.
+ * @off and @cur.len change under @lock only; poll() reads them with
+ * READ_ONCE(): a read() running in another thread is seen before or after
+ * its copy, either of which poll() may report.
  */
 struct gpsnmea_reader {
 	struct gpsnmea *gn;
@@ -166,10 +169,10 @@ static int gpsnmea_reader_fetch(struct gpsnmea_reader *r, bool report)
 		slot = &gn->ring[r->seq & (GPSNMEA_RING_SLOTS - 1)];
 		r->cur.mono_ns = slot->mono_ns;
 		r->cur.real_ns = slot->real_ns;
-		r->cur.len = slot->len;
+		WRITE_ONCE(r->cur.len, slot->len);
 		memcpy(r->cur.text, slot->text, slot->len);
 		r->cur_seq = r->seq;
-		r->off = 0;
+		WRITE_ONCE(r->off, 0);
 		r->seq++;
 	} else {
 		ret = gn->disconnected ? -ENODEV : -EAGAIN;
@@ -205,7 +208,7 @@ static ssize_t gpsnmea_copy_record(struct gpsnmea_reader *r,
 	    copy_to_user(ubuf + sizeof(hdr), r->cur.text, hdr.len) ||
 	    clear_user(ubuf + sizeof(hdr) + hdr.len, pad))
 		return -EFAULT;
-	r->off = r->cur.len;
+	WRITE_ONCE(r->off, r->cur.len);
 	return hdr.size;
 }
 
@@ -219,7 +222,7 @@ static ssize_t gpsnmea_copy_text(struct gpsnmea_reader *r, char __user *ubuf,
 		return 0;
 	if (copy_to_user(ubuf, r->cur.text + r->off, n))
 		return -EFAULT;
-	r->off += n;
+	WRITE_ONCE(r->off, r->off + n);
 	return n;
 }
 
@@ -289,7 +292,7 @@ static int gpsnmea_set_format(struct gpsnmea_reader *r, u32 format)
 	if (mutex_lock_interruptible(&r->lock))
 		return -ERESTARTSYS;
 	if (format != r->format && r->off != r->cur.len)
-		r->off = 0;
+		WRITE_ONCE(r->off, 0);
 	WRITE_ONCE(r->format, format);
 	mutex_unlock(&r->lock);
 	return 0;
@@ -349,7 +352,9 @@ static __poll_t gpsnmea_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &gn->readq, wait);
 
 	spin_lock_bh(&gn->ring_lock);
-	if (r->off != r->cur.len || gpsnmea_reader_ready(r) ||
+	/* @off and @cur.len change under @r->lock, which poll() does not take */
+	if (READ_ONCE(r->off) != READ_ONCE(r->cur.len) ||
+	    gpsnmea_reader_ready(r) ||
 	    r->seq < gpsnmea_ring_tail(gn))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (gn->disconnected)

@@ -80,20 +80,91 @@ static DEFINE_STATIC_KEY_FALSE(gpsnmea_irq_time);
 static DEFINE_IDA(gpsnmea_ida);
 
 /*
+ * Is this edge one too many? A floating, noisy or wrong line can make far
+ * more edges than any UART: past the budget of a window the IRQ is masked
+ * (from inside its handler: disable_irq_nosync()), the edges after the
+ * last one queued are marked as a gap, and storm_work unmasks it after
+ * the holdoff. A storm that goes on is masked again at once.
+ */
+static bool gpsnmea_storm(struct gpsnmea *gn, u64 now)
+{
+	if (now - gn->storm_window >= GPSNMEA_STORM_WINDOW_NS) {
+		gn->storm_window = now;
+		gn->storm_edges = 0;
+	}
+	if (likely(++gn->storm_edges <= gn->storm_budget) ||
+	    READ_ONCE(gn->storm_off))
+		return false;
+	disable_irq_nosync(gn->irq);
+	atomic64_inc(&gn->storms);
+	gn->edge_gap = true;
+	schedule_delayed_work(&gn->storm_work,
+			      msecs_to_jiffies(GPSNMEA_STORM_HOLDOFF_MS));
+	return true;
+}
+
+static void gpsnmea_storm_work(struct work_struct *work)
+{
+	struct gpsnmea *gn = container_of(to_delayed_work(work),
+					  struct gpsnmea, storm_work);
+
+	dev_warn_ratelimited(gn->dev,
+			     "edge storm: more than %u edges in %u ms, IRQ masked for %u ms (%lld storms)\n",
+			     gn->storm_budget,
+			     (u32)(GPSNMEA_STORM_WINDOW_NS / NSEC_PER_MSEC),
+			     GPSNMEA_STORM_HOLDOFF_MS,
+			     (s64)atomic64_read(&gn->storms));
+	/* The handler is not running: its IRQ is masked. */
+	gn->storm_window = 0;
+	gn->storm_edges = 0;
+	enable_irq(gn->irq);
+}
+
+/*
+ * Release the IRQ: no storm masks it any more, the unmask still pending is
+ * either done or cancelled (free_irq() is fine with a masked IRQ).
+ */
+static void gpsnmea_free_irq(struct gpsnmea *gn)
+{
+	WRITE_ONCE(gn->storm_off, true);
+	synchronize_irq(gn->irq);
+	cancel_delayed_work_sync(&gn->storm_work);
+	free_irq(gn->irq, gn);
+}
+
+/*
  * The top half. It runs for every edge of the RX line, so it does the least
  * it can: a timestamp first (its error is the decoder's jitter), the level
  * the edge left behind, one kfifo put, and a kick of the bottom half. The
  * kfifo needs no lock: this handler is its only producer and never runs
  * concurrently with itself.
+ *
+ * From before the timestamp until after the put, @in_flight says that an
+ * edge is on its way: the idle flush on another CPU must not complete a
+ * frame in between (see gpsnmea_bh_process()). The full barrier makes the
+ * increment visible before the clock is read.
  */
 static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 {
 	struct gpsnmea *gn = data;
-	struct gpsnmea_edge edge = { .t_ns = ktime_get_ns() };
-	int level = gpiod_get_value(gn->rx);
+	struct gpsnmea_edge edge;
 	irqreturn_t ret;
+	int level;
 
-	edge.level = level < 0 ? GPSNMEA_EDGE_GAP : level;
+	atomic_inc(&gn->in_flight);
+	smp_mb__after_atomic();	/* in flight before the clock is read */
+	edge.t_ns = ktime_get_ns();
+	if (unlikely(gpsnmea_storm(gn, edge.t_ns)))
+		goto kick;
+	level = gpiod_get_value(gn->rx);
+
+	if (unlikely(level < 0)) {
+		/* Not an edge the decoder can use: a gap, like a lost one. */
+		atomic64_inc(&gn->gpio_errors);
+		gn->edge_gap = true;
+		goto kick;
+	}
+	edge.level = level;
 	trace_gpsnmea_edge(gn->id, edge.t_ns, edge.level);
 
 	if (unlikely(gn->edge_gap)) {
@@ -114,6 +185,9 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 		gn->edge_gap = true;
 	}
 kick:
+	/* The put is visible before the edge stops being in flight. */
+	smp_mb__before_atomic();
+	atomic_dec(&gn->in_flight);
 	ret = READ_ONCE(gn->bh)->schedule(gn);
 	if (static_branch_unlikely(&gpsnmea_irq_time))
 		atomic64_add(ktime_get_ns() - edge.t_ns, &gn->irq_time_ns);
@@ -166,6 +240,11 @@ static int __init gpsnmea_check_params(void)
 	}
 	if (glitch_pct > 50) {
 		pr_err("glitch_pct=%u above 50\n", glitch_pct);
+		return -EINVAL;
+	}
+	/* The lookup table's chip_hwnum is a u16. */
+	if (gpio_chip && gpio_line > U16_MAX) {
+		pr_err("gpio_line=%u out of range 0..%u\n", gpio_line, U16_MAX);
 		return -EINVAL;
 	}
 	if (gnss && !IS_ENABLED(CONFIG_GNSS)) {
@@ -236,6 +315,10 @@ static struct gpsnmea *gpsnmea_alloc(struct device *dev)
 	kref_init(&gn->ref);
 	gn->dev = dev;
 	atomic64_set(&gn->overruns, 0);
+	atomic_set(&gn->in_flight, 0);
+	atomic64_set(&gn->storms, 0);
+	atomic64_set(&gn->gpio_errors, 0);
+	INIT_DELAYED_WORK(&gn->storm_work, gpsnmea_storm_work);
 	atomic64_set(&gn->irq_time_ns, 0);
 	mutex_init(&gn->switch_lock);
 	spin_lock_init(&gn->stats_lock);
@@ -293,6 +376,8 @@ static int gpsnmea_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_gnss;
 
+	gn->storm_budget = gn->baud / 50 + 32;
+
 	/*
 	 * IRQF_NO_THREAD: the timestamp is the measurement, so the top half
 	 * stays in hard IRQ context under threadirqs and PREEMPT_RT too; a
@@ -324,7 +409,7 @@ static int gpsnmea_probe(struct platform_device *pdev)
 
 err_irq:
 	platform_set_drvdata(pdev, NULL);
-	free_irq(gn->irq, gn);
+	gpsnmea_free_irq(gn);
 err_bh:
 	gpsnmea_bh_exit(gn);
 err_gnss:
@@ -347,7 +432,7 @@ static void gpsnmea_remove(struct platform_device *pdev)
 {
 	struct gpsnmea *gn = platform_get_drvdata(pdev);
 
-	free_irq(gn->irq, gn);
+	gpsnmea_free_irq(gn);
 	gpsnmea_bh_exit(gn);
 	gpsnmea_gnss_unregister(gn);
 	gpsnmea_chardev_unregister(gn);

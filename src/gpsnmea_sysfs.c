@@ -114,6 +114,7 @@ static ssize_t fix_show(struct device *dev, struct device_attribute *attr,
 	spin_unlock_bh(&gn->stats_lock);
 	return nmea_fix_format(&fix, buf, PAGE_SIZE, ktime_get_ns());
 }
+
 /* Where the receiver is: personal data, root's only. */
 static DEVICE_ATTR_ADMIN_RO(fix);
 
@@ -216,6 +217,24 @@ static ssize_t overruns_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->overruns));
 }
 static DEVICE_ATTR_RO(overruns);
+
+static ssize_t storms_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->storms));
+}
+static DEVICE_ATTR_RO(storms);
+
+static ssize_t gpio_errors_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->gpio_errors));
+}
+static DEVICE_ATTR_RO(gpio_errors);
 
 static ssize_t irq_time_ns_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
@@ -339,6 +358,8 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_truncated_sentences.attr.attr,
 	&gpsnmea_stat_garbage_bytes.attr.attr,
 	&dev_attr_overruns.attr,
+	&dev_attr_storms.attr,
+	&dev_attr_gpio_errors.attr,
 	&gpsnmea_stat_gaps.attr.attr,
 	&gpsnmea_stat_bh_runs.attr.attr,
 	&gpsnmea_stat_bh_edges_max.attr.attr,

@@ -77,6 +77,11 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* largest slow-stop fault: the ->get of a stop-bit edge waits 10 ms */
+#define SIM_SLOW_GET_MAX_NS	(10 * NSEC_PER_MSEC)
+/* longest flood: 60 s; shortest half period: 100 ns */
+#define SIM_FLOOD_MAX_MS	60000
+#define SIM_FLOOD_MIN_NS	100
 /* largest jitter fault: a second per expiry */
 #define SIM_JITTER_MAX_NS	NSEC_PER_SEC
 /* a spike's timer fires this much early and waits (up to 8 us, irqs off) */
@@ -121,6 +126,7 @@ struct sim_line {
 	struct gpsnmea_sim *sim;
 	unsigned int offset;
 	struct hrtimer timer;		/* armed at each edge while @active */
+	struct hrtimer flood_timer;	/* the flood fault's edges */
 	raw_spinlock_t lock;		/* protects the [L] fields */
 
 	/* configuration [L]; baud and invert change only while !@active */
@@ -154,6 +160,13 @@ struct sim_line {
 	u32 f_spike_ns;			/* ... by this much (0 = off), ... */
 	u32 f_spike_after;		/* ... after this many more expiries */
 	u64 spike_ns;			/* the next expiry is a spike: when */
+	u32 f_slow_stop_ns;		/* ->get of a stop-bit edge waits so long */
+	unsigned int stop_ev;		/* index of the stop-bit edge in @ev */
+	u32 slow_get_ns;		/* the next ->get waits so long */
+	u32 f_flood_ns;			/* flood: half period or mean gap */
+	bool f_flood_random;		/* flood: random gaps 1..2 * f_flood_ns */
+	u64 flood_end_ns;		/* flood: until then, 0 = off */
+	bool flood_paused;		/* flood: IRQ masked, timer stopped */
 	u32 glitch_seq;			/* picks the glitched data bit */
 	u64 rng;			/* xorshift64 state for the jitter */
 
@@ -322,7 +335,10 @@ static void sim_build_frame(struct sim_line *l, u8 byte)
 		width = clamp_t(u64, l->f_glitch_ns, 1, max_t(u64, half_bit, 1));
 	}
 
+	l->stop_ev = UINT_MAX;
 	for (i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (i == 9 && bits[i] != prev)
+			l->stop_ev = n;
 		if (bits[i] != prev)
 			sim_add_event(l, &n, sim_half_time(l, 2 * i), bits[i]);
 		prev = bits[i];
@@ -398,6 +414,10 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 
 	if (ev) {
 		raise = sim_set_level(l, ev->level);
+		if (raise && l->ev_idx == l->stop_ev && l->f_slow_stop_ns) {
+			l->slow_get_ns = l->f_slow_stop_ns;
+			l->faults++;
+		}
 		l->ev_idx++;
 	}
 	if (started)
@@ -425,6 +445,49 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 	return ret;
 }
 
+/*
+ * The flood fault: the line toggles every f_flood_ns (a square wave) or
+ * after random gaps, as a floating or noisy input does, until
+ * flood_end_ns, then rests at mark. Edges nobody can see cost a real line
+ * nothing, so while the IRQ is masked the timer stops (flood_paused) and
+ * sim_irq_unmask() restarts it (it wakes up at the end regardless).
+ */
+static void sim_tx_kick(struct sim_line *l);
+
+static enum hrtimer_restart sim_flood_timer(struct hrtimer *timer)
+{
+	struct sim_line *l = container_of(timer, struct sim_line, flood_timer);
+	enum hrtimer_restart ret = HRTIMER_RESTART;
+	u64 now = ktime_get_ns(), gap;
+	unsigned long flags;
+	bool raise;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (!l->flood_end_ns || now >= l->flood_end_ns || l->dying) {
+		l->flood_end_ns = 0;
+		raise = sim_set_level(l, SIM_MARK);
+		ret = HRTIMER_NORESTART;
+	} else if (!l->irq_unmasked) {
+		/* wakes up at the end, unless an unmask restarts it earlier */
+		l->flood_paused = true;
+		raise = false;
+		hrtimer_set_expires(timer, ns_to_ktime(l->flood_end_ns));
+	} else {
+		raise = sim_set_level(l, !l->level);
+		gap = l->f_flood_ns;
+		if (l->f_flood_random)
+			gap = 1 + (((u64)sim_rand(l) * 2 * gap) >> 32);
+		hrtimer_set_expires(timer, ns_to_ktime(now + gap));
+	}
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+
+	if (raise)
+		generic_handle_domain_irq(l->sim->gc.irq.domain, l->offset);
+	if (ret == HRTIMER_NORESTART)
+		sim_tx_kick(l);		/* bytes written during the flood */
+	return ret;
+}
+
 /* Start a burst if the line is idle and data is queued. */
 static void sim_tx_kick(struct sim_line *l)
 {
@@ -432,7 +495,8 @@ static void sim_tx_kick(struct sim_line *l)
 	u64 start;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
-	if (!l->active && !l->dying && !kfifo_is_empty(&l->fifo)) {
+	if (!l->active && !l->dying && !l->flood_end_ns &&
+	    !kfifo_is_empty(&l->fifo)) {
 		/* arm in the future so the first start edge is on time too */
 		start = ktime_get_ns() + SIM_START_LEAD_NS;
 		l->active = true;
@@ -461,11 +525,18 @@ static int sim_gpio_get(struct gpio_chip *gc, unsigned int offset)
 {
 	struct sim_line *l = sim_gc_line(gc, offset);
 	unsigned long flags;
+	u64 t0 = ktime_get_ns();
+	u32 wait;
 	int val;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
 	val = l->level ^ l->invert;
+	wait = l->slow_get_ns;
+	l->slow_get_ns = 0;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
+	/* the slow-stop fault: a slow read between timestamp and queueing */
+	while (wait && ktime_get_ns() - t0 < wait)
+		cpu_relax();
 	return val;
 }
 
@@ -504,6 +575,12 @@ static void sim_irq_unmask(struct irq_data *d)
 	raw_spin_lock_irqsave(&l->lock, flags);
 	l->irq_unmasked = true;
 	no_type = !(l->irq_type & IRQ_TYPE_EDGE_BOTH);
+	if (l->flood_paused) {
+		l->flood_paused = false;
+		hrtimer_start(&l->flood_timer,
+			      ns_to_ktime(ktime_get_ns() + l->f_flood_ns),
+			      HRTIMER_MODE_ABS_HARD);
+	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (no_type)
 		pr_warn_once("line %lu: IRQ unmasked without an edge trigger type, it will never fire\n",
@@ -695,7 +772,7 @@ static int sim_pending_show(struct seq_file *m, void *v)
 	unsigned int n;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
-	n = kfifo_len(&l->fifo) + l->on_wire;
+	n = kfifo_len(&l->fifo) + l->on_wire + !!l->flood_end_ns;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	seq_printf(m, "%u\n", n);
 	return 0;
@@ -742,6 +819,8 @@ static int sim_fault_show(struct seq_file *m, void *v)
 {
 	struct sim_line *l = m->private;
 	u32 stopbit, glitch, glitch_ns, drop, jitter, every, spike, after;
+	u32 slow_stop;
+	u64 flood_ms;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&l->lock, flags);
@@ -753,10 +832,14 @@ static int sim_fault_show(struct seq_file *m, void *v)
 	every = l->f_spike_every;
 	spike = l->f_spike_ns;
 	after = l->f_spike_after;
+	slow_stop = l->f_slow_stop_ns;
+	flood_ms = l->flood_end_ns > ktime_get_ns() ?
+		   div_u64(l->flood_end_ns - ktime_get_ns(), NSEC_PER_MSEC) : 0;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
-	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\nspike %u %u %u\n",
-		   stopbit, glitch, glitch_ns, drop, jitter, every, spike, after);
+	seq_printf(m, "stopbit %u\nglitch %u %u\ndrop-edge %u\njitter %u\nspike %u %u %u\nslow-stop %u\nflood_ms_left %llu\n",
+		   stopbit, glitch, glitch_ns, drop, jitter, every, spike, after,
+		   slow_stop, flood_ms);
 	return 0;
 }
 
@@ -790,12 +873,37 @@ static ssize_t sim_fault_write(struct file *file, const char __user *buf,
 		l->f_spike_every = 0;
 		l->f_spike_ns = 0;
 		l->f_spike_after = 0;
+		l->f_slow_stop_ns = 0;
 	} else if (!strcmp(cmd, "stopbit") && n == 2) {
 		l->f_stopbit = a;
 	} else if (!strcmp(cmd, "glitch") && n == 3 && b > 0) {
 		l->f_glitch = a;
 		l->f_glitch_ns = b;
 		l->glitch_seq = 0;
+	} else if ((!strcmp(cmd, "flood") || !strcmp(cmd, "flood-random")) &&
+		   n == 3) {
+		if (a < SIM_FLOOD_MIN_NS || b < 1 || b > SIM_FLOOD_MAX_MS) {
+			ret = -ERANGE;
+			goto out;
+		}
+		if (l->active || l->flood_end_ns) {
+			ret = -EBUSY;
+			goto out;
+		}
+		l->f_flood_ns = a;
+		l->f_flood_random = cmd[5] == '-';
+		l->flood_end_ns = ktime_get_ns() + b * NSEC_PER_MSEC;
+		l->flood_paused = false;
+		l->rng = SIM_RNG_SEED;
+		hrtimer_start(&l->flood_timer,
+			      ns_to_ktime(ktime_get_ns() + a),
+			      HRTIMER_MODE_ABS_HARD);
+	} else if (!strcmp(cmd, "slow-stop") && n == 2) {
+		if (a > SIM_SLOW_GET_MAX_NS) {
+			ret = -ERANGE;
+			goto out;
+		}
+		l->f_slow_stop_ns = a;
 	} else if (!strcmp(cmd, "drop-edge") && n == 2) {
 		l->f_drop_edge = a;
 	} else if (!strcmp(cmd, "jitter") && n == 2) {
@@ -1114,8 +1222,10 @@ static void sim_teardown(void *data)
 	}
 	/* waits for file operations in progress; none can start afterwards */
 	debugfs_remove_recursive(sim->dbg_dir);
-	for (i = 0; i < sim->nlines; i++)
+	for (i = 0; i < sim->nlines; i++) {
 		hrtimer_cancel(&sim->line[i].timer);
+		hrtimer_cancel(&sim->line[i].flood_timer);
+	}
 	hrtimer_cancel(&sim->load.timer);
 }
 
@@ -1137,6 +1247,7 @@ static int sim_line_init(struct device *dev, struct gpsnmea_sim *sim,
 	mutex_init(&l->tx_mutex);
 	init_swait_queue_head(&l->tx_wait);
 	sim_hrtimer_setup(&l->timer, sim_tx_timer);
+	sim_hrtimer_setup(&l->flood_timer, sim_flood_timer);
 	l->baud = SIM_BAUD_DEFAULT;
 	l->level = SIM_MARK;
 	l->rng = SIM_RNG_SEED;

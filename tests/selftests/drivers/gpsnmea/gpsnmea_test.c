@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -288,6 +289,18 @@ TEST(sim_jitter_limit)
 	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
 }
 
+/* A line number that does not fit gpiolib's lookup table is refused. */
+TEST(gpio_line_out_of_range_refused)
+{
+	int ret;
+
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver("gpio_line=65536");
+	if (ret == 0)
+		unload_driver();
+	EXPECT_EQ(-EINVAL, ret) TH_LOG("gpio_line=65536 loaded on line 0");
+}
+
 /* Unknown or unavailable bottom halves are refused at load time. */
 TEST(bh_param_refused)
 {
@@ -540,6 +553,65 @@ TEST(invert_is_active_low)
 	EXPECT_EQ(0, stat_of("framing_errors"));
 	EXPECT_EQ(0, unload_driver());
 	EXPECT_EQ(0, write_file(SIM_DIR "/invert", "0"));
+}
+
+/*
+ * Sleeps of 1 ms until the simulator is idle again; returns the most any
+ * of them overslept, in us.
+ */
+static long long sleep_lateness_us(void)
+{
+	long long worst = 0;
+
+	while (read_num(SIM_DIR "/pending") > 0) {
+		struct timespec a, b, d = { .tv_nsec = 1000000 };
+		long long late;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		nanosleep(&d, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		late = (b.tv_sec - a.tv_sec) * 1000000LL +
+		       (b.tv_nsec - a.tv_nsec) / 1000 - 1000;
+		if (late > worst)
+			worst = late;
+	}
+	return worst;
+}
+
+/*
+ * Edge storm: the simulator floods the line with a 1 MHz square wave for
+ * 2 s, then with random edges (mean gap 2 us) for 1 s. The driver masks
+ * the IRQ past its edge budget, counts it and unmasks it later; meanwhile
+ * a userspace 1 ms sleep loop must never oversleep by more than 20 ms.
+ * Afterwards sentences come through byte for byte.
+ */
+TEST(edge_storm_bounded)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	long long square, random;
+	int ret, i;
+
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko: %s", strerror(-ret));
+
+	ASSERT_EQ(0, write_file(SIM_DIR "/fault", "flood 500 2000"));
+	square = sleep_lateness_us();
+	ASSERT_EQ(0, write_file(SIM_DIR "/fault", "flood-random 2000 1000"));
+	random = sleep_lateness_us();
+	TH_LOG("1 ms sleeps overslept by up to %lld us (square wave), %lld us (random)",
+	       square, random);
+	TH_LOG("%lld storms, %lld edges taken", stat_of("storms"),
+	       stat_of("edges"));
+	EXPECT_GT(20000, square);
+	EXPECT_GT(20000, random);
+	EXPECT_LE(2, stat_of("storms"));
+
+	/* The last holdoff ends; then every byte is right again. */
+	usleep(300000);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, send_and_read(s));
+	EXPECT_EQ(0, unload_driver());
 }
 
 TEST_HARNESS_MAIN
