@@ -685,15 +685,15 @@ TEST_F_TIMEOUT(stress, random_syscalls_with_unbind, 900)
 	EXPECT_LT(0UL, sum.n[OP_IOCTL][EINVAL]);
 	/*
 	 * In the -smp 2 VM on a loaded host the simulator's edge timers run
-	 * late by milliseconds and few sentences survive; the content checks
-	 * need some (the syscall results are checked all the same).
+	 * late by milliseconds and few sentences survive: then reads that
+	 * got content are not required (what came is checked all the same).
 	 */
 	if (h.decoded >= 20) {
 		EXPECT_LT(0UL, sentences);
 		EXPECT_LT(0UL, records);
 		EXPECT_LT(0UL, sum.n[OP_READ][EFAULT]);
 	} else {
-		TH_LOG("content of reads NOT checked: the driver decoded only %lld sentences",
+		TH_LOG("only %lld sentences decoded: reads with content not required",
 		       h.decoded);
 	}
 	replay_close(&r);
