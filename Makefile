@@ -67,6 +67,13 @@ dkms-remove:
 KBUILD_DIRS := . src tests/sim
 KBUILD_OUTPUTS := *.o *.ko *.mod *.mod.c .*.cmd .*.d *.symvers *.order *.dwo .cache.mk
 
+# This project's build outputs, by name: kbuild's output in the folders it
+# builds in (the repo root, src/, tests/sim/), build/ (scripts, selftests)
+# and tests/unit/build/. Not kbuild's own clean, which deletes every *.ko
+# under M=, the kernels in .cache/ included.
+KBUILD_DIRS := . src tests/sim
+KBUILD_OUTPUTS := *.o *.ko *.mod *.mod.c .*.cmd .*.d *.symvers *.order *.dwo .cache.mk
+
 clean:
 	rm -rf build tests/unit/build .tmp_versions tests/sim/.tmp_versions
 	for d in $(KBUILD_DIRS); do (cd $$d && rm -f $(KBUILD_OUTPUTS)) || exit 1; done
