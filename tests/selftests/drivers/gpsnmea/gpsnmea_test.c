@@ -104,20 +104,21 @@ TEST_F(drv, partial_reads)
 
 /*
  * Bad input never reaches a reader: garbage, a wrong checksum, a missing
- * checksum, a 200-character line, a control character and a sentence cut by
- * a new '$' are dropped and counted; the good sentences around them arrive.
+ * checksum, a 300-character line (max_len is at most 250), a control
+ * character and a sentence cut by a new '$' are dropped and counted; the
+ * good sentences around them arrive.
  */
 TEST_F(drv, bad_input_dropped_and_counted)
 {
 	static const char good1[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
 	static const char good2[] = "$GPZDA,201530.00,04,07,2002,00,00*60\r\n";
-	char input[2048], expect[256], got[2048], longline[201];
+	char input[2048], expect[256], got[2048], longline[301];
 	size_t n = 0, elen;
 	int fd;
 
-	memset(longline, 'A', 200);
+	memset(longline, 'A', 300);
 	longline[0] = '$';
-	longline[200] = 0;
+	longline[300] = 0;
 	n += sprintf(input + n, "%s", good1);
 	n += sprintf(input + n, "\x01\x02garbage\xff\r\n");
 	n += sprintf(input + n, "$GPGLL,4916.45,N,12311.12,W,225444,A*32\r\n");
