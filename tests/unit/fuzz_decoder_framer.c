@@ -19,6 +19,8 @@
 #include <gpsnmea/nmea_framer.h>
 #include <gpsnmea/uart_decoder.h>
 
+#include "../tools/nmea_ref.h"
+
 #define FUZZ_CHECK(cond)						\
 	do {								\
 		if (!(cond)) {						\
@@ -27,17 +29,6 @@
 			abort();					\
 		}							\
 	} while (0)
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Whatever the framer hands out must be a well-formed sentence. */
 static void check_sentence(const struct nmea_framer *f, u32 n)
@@ -62,8 +53,8 @@ static void check_sentence(const struct nmea_framer *f, u32 n)
 		return;
 	}
 	FUZZ_CHECK(star + 5 == n);
-	FUZZ_CHECK(hexval(s[star + 1]) >= 0 && hexval(s[star + 2]) >= 0);
-	FUZZ_CHECK(hexval(s[star + 1]) * 16 + hexval(s[star + 2]) == sum);
+	FUZZ_CHECK(nmea_ref_hex(s[star + 1]) >= 0 && nmea_ref_hex(s[star + 2]) >= 0);
+	FUZZ_CHECK(nmea_ref_hex(s[star + 1]) * 16 + nmea_ref_hex(s[star + 2]) == sum);
 }
 
 struct sink {
