@@ -22,9 +22,16 @@ modules:
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
+# This project's build outputs, by name: kbuild's output in the folders it
+# builds in (the repo root, src/, tests/sim/), build/ (scripts, selftests)
+# and tests/unit/build/. Not kbuild's own clean, which deletes every *.ko
+# under M=, the kernels in .cache/ included.
+KBUILD_DIRS := . src tests/sim
+KBUILD_OUTPUTS := *.o *.ko *.mod *.mod.c .*.cmd .*.d *.symvers *.order *.dwo .cache.mk
+
 clean:
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf build tests/unit/build
+	rm -rf build tests/unit/build .tmp_versions tests/sim/.tmp_versions
+	for d in $(KBUILD_DIRS); do (cd $$d && rm -f $(KBUILD_OUTPUTS)) || exit 1; done
 
 # Installs packages with apt-get and fetches Debian's kernels into .cache/.
 setup:
@@ -53,10 +60,17 @@ bench: setup
 	scripts/bench
 
 help:
-	@echo "make [KDIR=...]   build gpsnmea.ko for the running kernel or KDIR"
-	@echo "make setup        install tools, fetch Debian 6.1/6.12 kernels"
-	@echo "make demo         VM + simulated GPS + live sentences + stats"
-	@echo "make check        every test; ends with 'N passed, N failed'"
-	@echo "make bench        performance table and plot"
+	@echo "make [KDIR=...]   (= make modules) build gpsnmea.ko for KDIR (default: $(KDIR))"
+	@echo "make modules      the same"
+	@echo "make install      modules_install into KDIR's /lib/modules (as root)"
+	@echo "make clean        remove this project's build outputs (never .cache/)"
+	@echo "make setup        install the Debian packages, fetch the 6.1/6.12 kernels, linux-source, gpsd, corpus"
+	@echo "make demo         VM + simulated GPS: live sentences, statistics, fix, verdict (setup only what it needs)"
+	@echo "make unit         host unit tests (decoder, framer, fix, end to end)"
+	@echo "make lint         checkpatch --strict, W=1 + sparse C=2 on each kernel, coccicheck"
+	@echo "make check        every test; ends with 'N passed, N failed' (20+ min)"
 	@echo "make check-next   compile (W=1) for the newest Debian 7.x kernel in a trixie chroot"
-	@echo "scripts/vm-replay LOG   replay a recording in a VM"
+	@echo "make bench        performance table and plot"
+	@echo "make help         this list"
+	@echo "scripts/NAME --help tells more; e.g. scripts/vm-replay LOG replays a recording in a VM,"
+	@echo "scripts/fetch-kernels NAME fetches another kernel ($$(scripts/kdir --help | sed 's/.*NAME: //; s/)$$//'))"

@@ -4,18 +4,47 @@
 # Sets REPO (the repository root), CACHE (<repo>/.cache) and CORPUS.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-CACHE=$REPO/.cache
+# GPSNMEA_CACHE moves the cache (the script tests use a scratch one).
+CACHE=${GPSNMEA_CACHE:-$REPO/.cache}
 # A worktree may share another checkout's cache through a symlink: use its
 # real path, which is what the cached kernels' Makefiles name.
 [ -L "$CACHE" ] && CACHE=$(readlink -f "$CACHE")
 SCRIPTS=$REPO/scripts
 # The NMEA logs of gpsd's regression corpus, fetched by scripts/fetch-corpus.
 CORPUS=${GPSNMEA_CORPUS_DIR:-$CACHE/corpus/gpsd}
+
+# The Debian kernels the test bed knows, one row each:
+#   NAME  ABI  FLAVOUR  ARCH  PARTS
+# ABI is an extended regex for the <abi> of linux-headers-<abi>-<flavour>
+# (the highest one apt has, whose packages are all there, is used), ARCH the
+# Debian architecture of the image and headers (kbuild's host tools are
+# always the amd64 ones), PARTS "image" (image + headers: builds and VMs) or
+# "headers" (builds only).
+KERNEL_TABLE=(
+	'6.1            6\.1\.0-[0-9]+         amd64      amd64 image'
+	'6.12           6\.12\.[0-9]+\+deb12   amd64      amd64 image'
+	'6.1-rt         6\.1\.0-[0-9]+         rt-amd64   amd64 image'
+	'6.12-rt        6\.12\.[0-9]+\+deb12   rt-amd64   amd64 image'
+	'6.1-arm64      6\.1\.0-[0-9]+         arm64      arm64 image'
+	'6.12-arm64     6\.12\.[0-9]+\+deb12   arm64      arm64 image'
+	'6.12-arm64-16k 6\.12\.[0-9]+\+deb12   arm64-16k  arm64 image'
+	'6.1-rt-arm64   6\.1\.0-[0-9]+         rt-arm64   arm64 image'
+	'6.12-rt-arm64  6\.12\.[0-9]+\+deb12   rt-arm64   arm64 image'
+	'6.1-armmp      6\.1\.0-[0-9]+         armmp      armhf headers'
+	'6.12-armmp     6\.12\.[0-9]+\+deb12   armmp      armhf headers'
+)
+# What scripts do "for every kernel" when not told which.
 SERIES_ALL=(6.1 6.12)
 
 die() {
 	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
 	exit 1
+}
+
+# bad_usage MESSAGE: a wrong command line: one line, exit status 2.
+bad_usage() {
+	printf '%s: error: %s (see %s --help)\n' "${0##*/}" "$*" "${0##*/}" >&2
+	exit 2
 }
 
 warn() {
@@ -38,11 +67,70 @@ info() {
 	return 0
 }
 
-check_series() {
-	case "$1" in
-	6.1 | 6.12) ;;
-	*) die "unknown kernel series '$1' (want one of: ${SERIES_ALL[*]})" ;;
+# need_value OPTION ARGC: die unless OPTION (at $1 of the caller, with ARGC
+# arguments left) has a value after it. Use: --opt) need_value "$1" $#; ...
+need_value() {
+	[ "$2" -ge 2 ] || bad_usage "$1 needs a value"
+}
+
+# check_uint OPTION VALUE [MIN]: die unless VALUE is a whole number >= MIN
+# (default 0).
+check_uint() {
+	[[ "$2" =~ ^[0-9]+$ ]] && [ "${#2}" -le 12 ] || bad_usage "$1 wants a whole number, not '$2'"
+	[ "$2" -ge "${3:-0}" ] || bad_usage "$1 wants at least ${3:-0}, not $2"
+}
+
+# check_baud OPTION VALUE: a rate the driver takes (50..1000000).
+check_baud() {
+	[[ "$2" =~ ^[0-9]+$ ]] && [ "${#2}" -le 8 ] && [ "$2" -ge 50 ] && [ "$2" -le 1000000 ] ||
+		bad_usage "$1 wants a bit rate from 50 to 1000000, not '$2'"
+}
+
+# kernel_names: every NAME of KERNEL_TABLE, space-separated.
+kernel_names() {
+	local row names=()
+	for row in "${KERNEL_TABLE[@]}"; do
+		names+=("${row%% *}")
+	done
+	echo "${names[*]}"
+}
+
+# kernel_row NAME: set K_NAME K_ABIRE K_FLAVOUR K_ARCH K_PARTS from the
+# table (fails for an unknown NAME).
+kernel_row() {
+	local row
+	for row in "${KERNEL_TABLE[@]}"; do
+		read -r K_NAME K_ABIRE K_FLAVOUR K_ARCH K_PARTS <<<"$row"
+		[ "$K_NAME" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# kernel_arch NAME: its Debian architecture (amd64, arm64, armhf).
+kernel_arch() {
+	kernel_row "$1" || return 1
+	echo "$K_ARCH"
+}
+
+# kernel_cross NAME: the make arguments that cross-build for NAME (none for
+# amd64).
+kernel_cross() {
+	kernel_row "$1" || return 1
+	case "$K_ARCH" in
+	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	armhf) echo "ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-" ;;
 	esac
+}
+
+# check_series NAME [vm]: die unless NAME is a known kernel (with "vm": one
+# that the VM scripts boot here, i.e. an amd64 kernel with an image).
+check_series() {
+	[ -n "$1" ] || die "no kernel given (want one of: $(kernel_names))"
+	kernel_row "$1" || die "unknown kernel '$1' (want one of: $(kernel_names))"
+	if [ "${2:-}" = vm ] && { [ "$K_ARCH" != amd64 ] || [ "$K_PARTS" != image ]; }; then
+		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): the VM scripts boot amd64 kernels only"
+	fi
+	return 0
 }
 
 # Run "$@" as root (sudo when not root and sudo exists).
@@ -70,7 +158,7 @@ APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 APT_UPDATED=0
 
 apt_update() {
-	info "apt-get update"
+	progress "${0##*/}: apt-get update (the package lists are missing or a day old)"
 	local log
 	log=$(mktemp)
 	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" -q update >"$log" 2>&1; then
@@ -121,8 +209,8 @@ apt_install() {
 			apt_has "$p" || die "package '$p' not found in the apt sources"
 		fi
 	done
-	info "installing: ${missing[*]}"
-	local log
+	progress "${0##*/}: installing ${#missing[@]} Debian package(s): ${missing[*]}"
+	local log t0=$SECONDS
 	log=$(mktemp)
 	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" -q -y \
 		--no-install-recommends install "${missing[@]}" >"$log" 2>&1; then
@@ -131,6 +219,7 @@ apt_install() {
 		die "apt-get install failed: ${missing[*]}"
 	fi
 	rm -f "$log"
+	progress "${0##*/}: installed in $((SECONDS - t0)) s"
 }
 
 # apt_download DIR PKG[=VER]...: 'apt-get download' into DIR (as _apt can't

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of scripts/demo: a reader prints sentences live while the
-# simulated GPS replays a log; then the settings and statistics.
+# simulated GPS replays a log; then the settings, statistics and fix. What
+# the reader got, the statistics and the fix go to /results for the host's
+# verdict.
 . /demo/env
 . /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim/line0
@@ -15,12 +17,15 @@ insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" || exi
 dmesg | grep 'gpsnmea.*/dev/' | sed 's/^\[[^]]*\] //'
 echo "-- cat /dev/gpsnmea (from $LOG)"
 
-cat /dev/gpsnmea &
+tee /results/out < /dev/gpsnmea &
 reader=$!
 cat /demo/wire > $sim/tx
 gn_wait_sent $sim
 gn_wait_decoded $dev
 kill $reader
+wait $reader 2>/dev/null
+gn_stats $dev > /results/stats
+cat $dev/fix > /results/fix
 
 echo "-- settings: $(for a in baud invert max_len bh; do printf '%s=%s ' $a "$(cat $dev/$a)"; done)"
 echo "-- $dev/statistics:"

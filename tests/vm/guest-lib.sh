@@ -29,3 +29,12 @@ gn_wait_decoded() {
 		usleep 200000
 	done
 }
+
+# gn_stats DEV_DIR: every file of DEV_DIR/statistics as "name value" lines;
+# a file of several lines (sentence_types, bh_latency_hist) gives one
+# "name line" per line, so it is kept whole.
+gn_stats() {
+	for gn_f in "$1"/statistics/*; do
+		sed "s|^|${gn_f##*/} |" "$gn_f"
+	done
+}

@@ -31,9 +31,7 @@ gn_wait_decoded $dev
 kill $reader
 wait $reader 2>/dev/null
 
-for f in $dev/statistics/*; do
-	echo "$(basename "$f") $(head -n 1 "$f")"
-done > /results/stats
+gn_stats $dev > /results/stats
 echo "replay: $(wc -c < /replay/wire) bytes sent, $(cat $dev/statistics/bytes) decoded, $(cat $dev/statistics/sentences) sentences"
 rmmod gpsnmea || fail "rmmod gpsnmea failed"
 rmmod gpsnmea_sim || fail "rmmod gpsnmea_sim failed"
