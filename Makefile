@@ -12,7 +12,7 @@ DKMS_SRC = /usr/src/gpsnmea-$(DKMS_VERSION)
 # The Raspberry Pi overlay (dts/) is compiled too where dtc is installed.
 DTC ?= $(shell command -v dtc 2>/dev/null)
 
-.PHONY: all modules dtbs dkms-install dkms-remove clean setup unit lint check check-next demo bench install help
+.PHONY: all modules dtbs dkms-install dkms-remove clean setup unit lint check check-debug check-next demo bench install help
 
 all: modules $(if $(DTC),dtbs)
 
@@ -95,6 +95,13 @@ check:
 
 # Compile for the newest Debian 7.x kernel (W=1) in a trixie chroot
 # (debootstrap, cached in .cache/trixie-root).
+# The VM tests on two debug kernels built from Debian's linux-source-6.12
+# (lockdep + KASAN + UBSAN + debugobjects; KCSAN + lockdep), cached in
+# .cache/kernels/6.12-debug-{a,k}/. Not part of make check: the first build
+# takes long on a small machine (Documentation/testing.rst).
+check-debug:
+	scripts/check-debug
+
 check-next:
 	scripts/build-next
 
@@ -117,6 +124,7 @@ help:
 	@echo "make unit         host unit tests (decoder, framer, fix, end to end)"
 	@echo "make lint         checkpatch --strict, W=1 + sparse C=2 on each kernel, coccicheck"
 	@echo "make check        every test; ends with 'N passed, N failed' (20+ min)"
+	@echo "make check-debug  VM tests on lockdep/KASAN/UBSAN and KCSAN kernels built from linux-source (first build: long)"
 	@echo "make check-next   compile (W=1) for the newest Debian 7.x kernel in a trixie chroot"
 	@echo "make bench        performance table and plot"
 	@echo "make help         this list"

@@ -19,7 +19,9 @@ CORPUS=${GPSNMEA_CORPUS_DIR:-$CACHE/corpus/gpsd}
 # (the highest one apt has, whose packages are all there, is used), ARCH the
 # Debian architecture of the image and headers (kbuild's host tools are
 # always the amd64 ones), PARTS "image" (image + headers: builds and VMs) or
-# "headers" (builds only).
+# "headers" (builds only) or "built" (not fetched: built from Debian's
+# linux-source by scripts/build-debug-kernel with the config fragment
+# scripts/debug-kernel/FLAVOUR.config; ABI unused).
 KERNEL_TABLE=(
 	'6.1            6\.1\.0-[0-9]+         amd64      amd64 image'
 	'6.12           6\.12\.[0-9]+\+deb12   amd64      amd64 image'
@@ -32,6 +34,8 @@ KERNEL_TABLE=(
 	'6.12-rt-arm64  6\.12\.[0-9]+\+deb12   rt-arm64   arm64 image'
 	'6.1-armmp      6\.1\.0-[0-9]+         armmp      armhf headers'
 	'6.12-armmp     6\.12\.[0-9]+\+deb12   armmp      armhf headers'
+	'6.12-debug-a   -                      debug-a    amd64 built'
+	'6.12-debug-k   -                      debug-k    amd64 built'
 )
 # What scripts do "for every kernel" when not told which.
 SERIES_ALL=(6.1 6.12)
@@ -127,7 +131,7 @@ kernel_cross() {
 check_series() {
 	[ -n "$1" ] || die "no kernel given (want one of: $(kernel_names))"
 	kernel_row "$1" || die "unknown kernel '$1' (want one of: $(kernel_names))"
-	if [ "${2:-}" = vm ] && { [ "$K_ARCH" != amd64 ] || [ "$K_PARTS" != image ]; }; then
+	if [ "${2:-}" = vm ] && { [ "$K_ARCH" != amd64 ] || [ "$K_PARTS" = headers ]; }; then
 		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): the VM scripts boot amd64 kernels only"
 	fi
 	return 0
