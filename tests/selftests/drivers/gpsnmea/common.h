@@ -35,6 +35,7 @@ int unload_driver(void);
 int sim_setup(void);
 int sim_send(const void *buf, size_t len);
 int sim_wait_idle(int timeout_ms);
+int sim_feed(const unsigned char *buf, size_t len, const int *stop);
 
 size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms);
 

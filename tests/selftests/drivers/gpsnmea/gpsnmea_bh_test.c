@@ -166,9 +166,7 @@ static void *feeder_thread(void *arg)
 {
 	struct feeder *f = arg;
 
-	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED))
-		if (sim_send(f->buf, f->len))
-			break;
+	sim_feed(f->buf, f->len, &f->stop);
 	return NULL;
 }
 

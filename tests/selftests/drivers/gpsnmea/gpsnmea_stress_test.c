@@ -509,35 +509,11 @@ struct helper {
 	long long decoded;	/* sentences the driver decoded */
 };
 
-/*
- * Sends the log round and round, a chunk at a time, keeping at most about
- * FEED_AHEAD bytes queued in the simulator: its queue holds 64 KiB, 136 s
- * at 4800 baud, which the teardown would otherwise wait for.
- */
-#define FEED_CHUNK	256
-#define FEED_AHEAD	512
-
 static void *feeder_thread(void *arg)
 {
 	struct helper *h = arg;
-	size_t off = 0, n;
 
-	while (!__atomic_load_n(&stop_helpers, __ATOMIC_RELAXED) &&
-	       !h->send_ret) {
-		long long pending = read_num(SIM_DIR "/pending");
-
-		if (pending < 0) {
-			h->send_ret = (int)pending;
-			break;
-		}
-		if (pending > FEED_AHEAD) {
-			usleep(20000);
-			continue;
-		}
-		n = h->wlen - off < FEED_CHUNK ? h->wlen - off : FEED_CHUNK;
-		h->send_ret = sim_send(h->wire + off, n);
-		off = (off + n) % h->wlen;
-	}
+	h->send_ret = sim_feed(h->wire, h->wlen, &stop_helpers);
 	return NULL;
 }
 
