@@ -189,6 +189,23 @@ int sim_feed(const unsigned char *buf, size_t len, const int *stop)
 	return ret;
 }
 
+/* Up to @max names of the bottom halves this kernel offers (bh_available). */
+int bh_list(char names[][16], int max)
+{
+	char buf[256] = "", *tok, *save;
+	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	for (tok = strtok_r(buf, "\n ", &save); tok && n < max;
+	     tok = strtok_r(NULL, "\n ", &save))
+		snprintf(names[n++], 16, "%s", tok);
+	return n;
+}
+
 int sim_wait_idle(int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms, pending;

@@ -32,6 +32,8 @@ unsigned char *slurp(const char *path, size_t *len);
 int load_driver(const char *extra);
 int unload_driver(void);
 
+int bh_list(char names[][16], int max);
+
 int sim_setup(void);
 int sim_send(const void *buf, size_t len);
 int sim_wait_idle(int timeout_ms);

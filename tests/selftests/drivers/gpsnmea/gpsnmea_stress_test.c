@@ -517,23 +517,6 @@ static void *feeder_thread(void *arg)
 	return NULL;
 }
 
-/* The bottom halves this kernel offers, from bh_available. */
-static int bh_list(char names[][16], int max)
-{
-	char buf[256] = "", *tok, *save;
-	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
-	close(fd);
-	for (tok = strtok_r(buf, "\n ", &save); tok && n < max;
-	     tok = strtok_r(NULL, "\n ", &save))
-		snprintf(names[n++], 16, "%s", tok);
-	return n;
-}
-
 /*
  * Unbinds and binds the device at random times, each time with a bottom
  * half drawn from those the kernel has; reopens the shared file.
