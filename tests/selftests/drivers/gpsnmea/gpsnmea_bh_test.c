@@ -22,23 +22,6 @@
 #include "kselftest_harness.h"
 #include "common.h"
 
-/* The bottom halves this kernel offers, from bh_available. */
-static int bh_list(char names[][16], int max)
-{
-	char buf[256] = "", *tok, *save;
-	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
-	close(fd);
-	for (tok = strtok_r(buf, "\n ", &save); tok && n < max;
-	     tok = strtok_r(NULL, "\n ", &save))
-		snprintf(names[n++], 16, "%s", tok);
-	return n;
-}
-
 struct switcher {
 	int stop;		/* set by the test, polled by the thread */
 	int switches;
