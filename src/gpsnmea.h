@@ -4,8 +4,8 @@
  *
  * Private definitions shared by the driver's files. The data path is:
  *
- *   hard IRQ (gpsnmea_main.c)  timestamp + level -> edge kfifo
- *   bottom half (gpsnmea_bh.c)  edge kfifo -> UART decoder -> NMEA framer
+ *   hard IRQ (gpsnmea_main.c)  timestamp + level -> edge ring
+ *   bottom half (gpsnmea_bh.c)  edge ring -> UART decoder -> NMEA framer
  *                               -> sentence ring (gpsnmea_chardev.c)
  *   read()/poll()               sentence ring -> each reader at its own pace
  */
@@ -14,10 +14,10 @@
 
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
-#include <linux/kfifo.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -33,6 +33,14 @@ struct gpsnmea;
 
 /* Edges the top half can queue before the bottom half must have run. */
 #define GPSNMEA_EDGE_FIFO	4096
+/*
+ * Batching: the bottom half runs at most GPSNMEA_BATCH_MAX_NS (or
+ * GPSNMEA_BATCH_FRAMES frame times, when shorter) after the first edge
+ * queued since its last run, or as soon as GPSNMEA_BATCH_EDGES are queued.
+ */
+#define GPSNMEA_BATCH_MAX_NS	(1 * NSEC_PER_MSEC)
+#define GPSNMEA_BATCH_FRAMES	16
+#define GPSNMEA_BATCH_EDGES	256
 /* Sentences kept for readers that fall behind; a power of two. */
 #define GPSNMEA_RING_SLOTS	512
 /* Log2 buckets of the bottom-half latency histogram (1 ns .. 2^31 ns). */
@@ -49,7 +57,7 @@ struct gpsnmea;
 #define GPSNMEA_EDGE_GAP	0xff
 
 /**
- * struct gpsnmea_edge - one entry of the top half's kfifo
+ * struct gpsnmea_edge - one entry of the edge ring
  * @t_ns: CLOCK_MONOTONIC time at which the hard IRQ ran
  * @level: line level read in the hard IRQ (0 or 1), or GPSNMEA_EDGE_GAP
  */
@@ -57,6 +65,58 @@ struct gpsnmea_edge {
 	u64 t_ns;
 	u32 level;
 };
+
+/**
+ * struct gpsnmea_ring - the edges, from the top half to the bottom half
+ * @buf: GPSNMEA_EDGE_FIFO entries
+ * @head: entries ever put; written by the producer only
+ * @tail: entries ever taken; written by the consumer only
+ *
+ * A lockless single-producer, single-consumer ring: the producer is the
+ * hard IRQ handler (never concurrent with itself), the consumer is
+ * gpsnmea_bh_process() (one run at a time). The ordering:
+ *
+ * - The producer writes a slot, then smp_store_release(@head). The
+ *   consumer's smp_load_acquire(@head) makes every slot below that head
+ *   visible: the slots themselves are plain accesses, never concurrent.
+ * - The consumer reads its slots, then smp_store_release(@tail) once per
+ *   batch. The producer's smp_load_acquire(@tail) orders those reads
+ *   before its overwrite of the slots freed.
+ * - Each side reads its own index with a plain load (nobody else writes
+ *   it) and the other's with an acquire, or with READ_ONCE() where only a
+ *   count or emptiness is wanted.
+ *
+ * Indices are free-running u32s; the ring size is a power of two.
+ */
+struct gpsnmea_ring {
+	struct gpsnmea_edge *buf;
+	u32 head;
+	u32 tail;
+};
+
+/* Producer: free slots. */
+static inline u32 gpsnmea_ring_room(const struct gpsnmea_ring *r)
+{
+	/* acquire: the consumer is done with the slots it freed */
+	return GPSNMEA_EDGE_FIFO - (r->head - smp_load_acquire(&r->tail));
+}
+
+/* Producer: put @e into a free slot (gpsnmea_ring_room() said there is one). */
+static inline void gpsnmea_ring_push(struct gpsnmea_ring *r,
+				     const struct gpsnmea_edge *e)
+{
+	u32 head = r->head;
+
+	r->buf[head & (GPSNMEA_EDGE_FIFO - 1)] = *e;
+	/* release: the slot is written before the consumer may see it */
+	smp_store_release(&r->head, head + 1);
+}
+
+/* Consumer: is nothing queued? */
+static inline bool gpsnmea_ring_empty(const struct gpsnmea_ring *r)
+{
+	return READ_ONCE(r->head) == r->tail;
+}
 
 /**
  * struct gpsnmea_bh_ops - one bottom-half mechanism
@@ -100,9 +160,10 @@ struct gpsnmea_bh_ops {
  * @gnss_drops: sentences /dev/gnssN had no room for
  * @bh_time_ns: CPU time of the runs: from a run's start to its accounting
  *
- * The bottom half keeps its own working copy and publishes it here under
- * &gpsnmea.stats_lock at the end of each run, so that sysfs readers get a
- * consistent snapshot on 32-bit machines too.
+ * Written by the bottom half only, once per run, in place, inside a
+ * &gpsnmea.stats_seq write section; sysfs readers copy it in a
+ * read_seqcount_begin()/read_seqcount_retry() loop, so they get one run's
+ * consistent state (on 32-bit machines too) and the writer never waits.
  */
 struct gpsnmea_stats {
 	struct uart_dec_stats uart;
@@ -148,9 +209,7 @@ struct gpsnmea_slot {
  * @max_len: longest sentence accepted
  * @glitch_pct: pulses shorter than this percentage of a bit are noise
  * @allow_no_checksum: sentences without "*hh" are accepted
- * @edges: top half -> bottom half. Single producer (the hard IRQ handler,
- *	which never runs concurrently with itself), single consumer
- *	(gpsnmea_bh_process()): no lock.
+ * @edges: top half -> bottom half, lockless (see struct gpsnmea_ring)
  * @edge_gap: written by the top half only: edges were dropped and the next
  *	queued entry must be a GPSNMEA_EDGE_GAP marker
  * @overruns: edges dropped because @edges was full (top half writes)
@@ -163,7 +222,14 @@ struct gpsnmea_slot {
  * @gpio_errors: edges whose level could not be read (gpiod_get_value() < 0)
  * @storm_work: unmasks the IRQ after the holdoff, and logs
  * @in_flight: non-zero while the top half is between its timestamp and
- *	its kfifo put; the idle flush waits for it
+ *	its ring put; the idle flush waits for it
+ * @kick_armed: a run is due for the edges queued since the last run
+ *	started: the top half has armed @idle_timer for it. Set by the top
+ *	half (WRITE_ONCE), cleared by the bottom half at the start of a run
+ *	(WRITE_ONCE, then smp_mb()); see gpsnmea_bh_process()
+ * @batch_edges: edges queued since @kick_armed was set (top half only)
+ * @batch_ns: how long the first edge of a batch may wait for its run
+ * @timer_expiries: expiries of @idle_timer
  * @irq_time_ns: CPU time of the top half, from its timestamp to its return;
  *	accounted only with the irq_time module parameter (benchmarks)
  * @bh: active bottom half; read locklessly by the top half and the idle
@@ -173,14 +239,18 @@ struct gpsnmea_slot {
  * @tasklet: used by the tasklet mechanism
  * @work: used by the bh_wq and wq mechanisms
  * @wq: the wq mechanism's own workqueue
- * @idle_timer: fires when the UART decoder's frame in progress is due, so
- *	the last byte of a burst comes out without waiting for another edge
+ * @idle_timer: runs the bottom half: armed by the top half at the batch
+ *	deadline, and by the bottom half when the UART decoder's frame in
+ *	progress is due, so the last byte of a burst comes out without
+ *	waiting for another edge
  * @dec: UART decoder; bottom half only
  * @framer: NMEA framer; bottom half only
  * @fix: position fix decoded from RMC/GGA/GNS/GSA; bottom half only
- * @work_stats: bottom half's working counters
- * @stats_lock: protects @stats
- * @stats: snapshot for sysfs
+ * @gaps: gap markers met (bottom half only; published in @stats)
+ * @gnss_drops: sentences /dev/gnssN had no room for (likewise)
+ * @stats_seq: write section of the bottom half's update of @stats
+ * @stats: counters for sysfs
+ * @stats_lock: protects @fix_snap and @types_snap
  * @fix_snap: snapshot of @fix for sysfs, under @stats_lock
  * @types_snap: snapshot of the framer's per-address counts, under
  *	@stats_lock; refreshed by the runs that completed a sentence
@@ -208,10 +278,13 @@ struct gpsnmea {
 	u32 glitch_pct;
 	bool allow_no_checksum;
 
-	DECLARE_KFIFO_PTR(edges, struct gpsnmea_edge);
+	struct gpsnmea_ring edges;
 	bool edge_gap;
 	atomic64_t overruns;
 	atomic_t in_flight;
+	bool kick_armed;
+	u32 batch_edges;
+	u64 batch_ns;
 	u32 storm_budget;
 	u64 storm_window;
 	u32 storm_edges;
@@ -220,6 +293,7 @@ struct gpsnmea {
 	atomic64_t gpio_errors;
 	struct delayed_work storm_work;
 	atomic64_t irq_time_ns;
+	atomic64_t timer_expiries;
 
 	const struct gpsnmea_bh_ops *bh;
 	struct mutex switch_lock;	/* serialises bottom-half changes */
@@ -232,9 +306,11 @@ struct gpsnmea {
 	struct uart_dec dec;
 	struct nmea_framer framer;
 	struct nmea_fix fix;
-	struct gpsnmea_stats work_stats;
-	spinlock_t stats_lock;		/* protects @stats */
+	u64 gaps;
+	u64 gnss_drops;
+	seqcount_t stats_seq;
 	struct gpsnmea_stats stats;
+	spinlock_t stats_lock;		/* protects fix_snap, types_snap */
 	struct nmea_fix fix_snap;
 	struct nmea_types types_snap;
 

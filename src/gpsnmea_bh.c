@@ -2,7 +2,7 @@
 /*
  * gpsnmea - the bottom half.
  *
- * One processing function, gpsnmea_bh_process(), drains the edge kfifo
+ * One processing function, gpsnmea_bh_process(), drains the edge ring
  * through the UART decoder and the NMEA framer. Four mechanisms can run
  * it; each is a small ops table that only schedules, waits and cleans up.
  */
@@ -12,7 +12,6 @@
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
-#include <linux/kfifo.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/string.h>
@@ -231,6 +230,7 @@ static enum hrtimer_restart gpsnmea_idle_timer_fn(struct hrtimer *t)
 {
 	struct gpsnmea *gn = container_of(t, struct gpsnmea, idle_timer);
 
+	atomic64_inc(&gn->timer_expiries);
 	if (!READ_ONCE(gn->stopping))
 		gpsnmea_bh_kick(gn);
 	return HRTIMER_NORESTART;
@@ -253,14 +253,23 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
 	}
 }
 
+/*
+ * Publish this run: the run's own figures are added in place, the decoder's
+ * and framer's counters copied; the fix and sentence-type tables only when
+ * the run completed a sentence. The write section is short and never waits;
+ * preemption is off for it (wq and thread run in tasks) so that a reader
+ * never spins on a preempted writer.
+ */
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 			       unsigned int queued, unsigned int handled,
 			       u64 run_ns, bool new_sentences)
 {
-	struct gpsnmea_stats *st = &gn->work_stats;
+	struct gpsnmea_stats *st = &gn->stats;
 	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
 					       GPSNMEA_LAT_BUCKETS - 1) : 0;
 
+	preempt_disable();
+	write_seqcount_begin(&gn->stats_seq);
 	st->bh_runs++;
 	st->bh_time_ns += run_ns;
 	st->bh_edges_max = max_t(u64, st->bh_edges_max, handled);
@@ -274,67 +283,81 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	st->sentences = gn->framer.sentences;
 	st->no_checksum = gn->framer.no_checksum;
 	memcpy(st->drops, gn->framer.drops, sizeof(st->drops));
+	st->gaps = gn->gaps;
+	st->gnss_drops = gn->gnss_drops;
+	write_seqcount_end(&gn->stats_seq);
+	preempt_enable();
 
-	spin_lock_bh(&gn->stats_lock);
-	gn->stats = *st;
 	if (new_sentences) {
+		spin_lock_bh(&gn->stats_lock);
 		gn->fix_snap = gn->fix;
 		gn->types_snap = gn->framer.types;
+		spin_unlock_bh(&gn->stats_lock);
 	}
-	spin_unlock_bh(&gn->stats_lock);
 }
 
 /*
- * May the idle flush complete the frame at @now, taken before the kfifo
+ * May the idle flush complete the frame at @now, taken before the ring
  * was drained? Not while a top half is between its timestamp and its put
  * (on another CPU; the stamp may be earlier than @now), nor when one has
  * put an edge since the drain. If @in_flight reads 0 before the top half's
  * increment, that increment was not yet visible, so its timestamp (read
  * after it, see gpsnmea_hardirq()) is later than this read and than @now.
  * If it reads 0 after the decrement, the put is visible to the check of
- * the kfifo that follows.
+ * the ring that follows.
  */
 static bool gpsnmea_bh_idle_ok(struct gpsnmea *gn)
 {
 	smp_mb();	/* orders the drain and @now before the reads below */
 	if (atomic_read_acquire(&gn->in_flight))
 		return false;
-	return kfifo_is_empty(&gn->edges);
+	return gpsnmea_ring_empty(&gn->edges);
 }
 
 /**
  * gpsnmea_bh_process - the bottom half's work, whatever runs it
  * @gn: receiver
  *
- * Drains the edge kfifo into the decoder, completes a frame whose time is
+ * Drains the edge ring into the decoder, completes a frame whose time is
  * up, publishes counters, wakes readers, and arms the idle timer for a frame
  * still in progress. Never sleeps, so every mechanism can run it. Runs are
  * serialised by construction: one mechanism is active at a time and none of
  * them runs its callback concurrently with itself.
+ *
+ * The run first clears @kick_armed, then (after a full barrier) takes the
+ * ring's head. A top half puts its edge, then (after a full barrier) reads
+ * @kick_armed. So either this run sees the edge, or the top half sees the
+ * flag clear and arms the timer for a later run: no edge is left waiting
+ * without a run due.
  */
 void gpsnmea_bh_process(struct gpsnmea *gn)
 {
+	struct gpsnmea_ring *r = &gn->edges;
+	u64 sentences = gn->framer.sentences;
+	u64 latency = 0, deadline, run_ns, now;
+	bool wait_top = false;
+	unsigned int n, queued;
+	u32 head, tail;
+
+	WRITE_ONCE(gn->kick_armed, false);
+	smp_mb();	/* pairs with the top half's, see above */
 	/*
-	 * Taken before draining. An edge stamped before @now is in the kfifo
+	 * Taken before draining. An edge stamped before @now is in the ring
 	 * when it is drained, or, on another CPU, still between its timestamp
 	 * and its put: see gpsnmea_bh_idle_ok().
 	 */
-	u64 now = ktime_get_ns();
-	unsigned int queued = kfifo_len(&gn->edges);
-	u64 sentences = gn->framer.sentences;
-	struct gpsnmea_edge edge;
-	u64 latency = 0, deadline, run_ns;
-	bool wait_top = false;
-	unsigned int n;
+	now = ktime_get_ns();
+	head = smp_load_acquire(&r->head);	/* the slots below it are written */
+	tail = r->tail;
+	queued = head - tail;
+	if (queued)
+		latency = now - min(now, r->buf[tail & (GPSNMEA_EDGE_FIFO - 1)].t_ns);
 
-	if (kfifo_peek(&gn->edges, &edge))
-		latency = now - min(now, edge.t_ns);
+	for (n = 0; tail != head; tail++, n++) {
+		const struct gpsnmea_edge *e = &r->buf[tail & (GPSNMEA_EDGE_FIFO - 1)];
 
-	for (n = 0; n < GPSNMEA_EDGE_FIFO; n++) {
-		if (!kfifo_get(&gn->edges, &edge))
-			break;
-		if (unlikely(edge.level == GPSNMEA_EDGE_GAP)) {
-			gn->work_stats.gaps++;
+		if (unlikely(e->level == GPSNMEA_EDGE_GAP)) {
+			gn->gaps++;
 			uart_dec_reset(&gn->dec);
 			nmea_framer_reset(&gn->framer);
 			dev_warn_ratelimited(gn->dev,
@@ -344,15 +367,17 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 					     (s64)atomic64_read(&gn->gpio_errors));
 			continue;
 		}
-		uart_dec_edge(&gn->dec, edge.t_ns, edge.level);
+		uart_dec_edge(&gn->dec, e->t_ns, e->level);
 	}
+	/* The slots are read: the top half may reuse them. */
+	smp_store_release(&r->tail, tail);
 
 	deadline = uart_dec_deadline(&gn->dec);
 	/*
-	 * Only with the kfifo drained: an edge stamped before @now still in
-	 * it would come after the idle call completed its frame.
+	 * An edge stamped before @now still in the ring would come after the
+	 * idle call completed its frame: gpsnmea_bh_idle_ok() checks.
 	 */
-	if (deadline && deadline <= now && n < GPSNMEA_EDGE_FIFO) {
+	if (deadline && deadline <= now) {
 		wait_top = !gpsnmea_bh_idle_ok(gn);
 		if (!wait_top) {
 			/* Afterwards the deadline is later than @now, or 0. */
@@ -371,10 +396,14 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 
 	if (READ_ONCE(gn->stopping))
 		return;
-	/* A top half in flight kicks us once its edge is queued. */
-	if (!kfifo_is_empty(&gn->edges))
-		gpsnmea_bh_kick(gn);
-	else if (deadline && !wait_top)
+	/*
+	 * Edges queued since this run started have armed the timer (a top
+	 * half in flight arms it once its edge is queued): that run will see
+	 * the frame in progress. Otherwise the timer is set for the frame's
+	 * deadline. Should a top half arm it in between, this replaces its
+	 * expiry by the deadline, which runs the bottom half just as well.
+	 */
+	if (deadline && !wait_top && !READ_ONCE(gn->kick_armed))
 		hrtimer_start(&gn->idle_timer, ns_to_ktime(deadline),
 			      HRTIMER_MODE_ABS);
 }

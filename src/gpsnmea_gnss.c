@@ -69,7 +69,7 @@ void gpsnmea_gnss_publish(struct gpsnmea *gn, const char *text, u32 len)
 		if (kfifo_avail(&gn->gnss->read_fifo) >= len)
 			gnss_insert_raw(gn->gnss, text, len);
 		else
-			gn->work_stats.gnss_drops++;
+			gn->gnss_drops++;
 	}
 	spin_unlock_bh(&gn->gnss_lock);
 }

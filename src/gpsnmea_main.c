@@ -14,8 +14,8 @@
 #include <linux/gpio/machine.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
-#include <linux/kfifo.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -133,11 +133,34 @@ static void gpsnmea_free_irq(struct gpsnmea *gn)
 }
 
 /*
+ * Batching: does this edge ask for a run of the bottom half? The first edge
+ * queued since the last run started arms the timer at its own timestamp
+ * plus @batch_ns; the edges after it only count, and the one that makes a
+ * batch of GPSNMEA_BATCH_EDGES kicks at once. Called after the put, with a
+ * full barrier in between: either the run that cleared @kick_armed drains
+ * this edge, or this edge sees @kick_armed clear and arms (see
+ * gpsnmea_bh_process()).
+ */
+static irqreturn_t gpsnmea_batch(struct gpsnmea *gn, u64 t_ns)
+{
+	if (!READ_ONCE(gn->kick_armed)) {
+		WRITE_ONCE(gn->kick_armed, true);
+		gn->batch_edges = 1;
+		hrtimer_start(&gn->idle_timer, ns_to_ktime(t_ns + gn->batch_ns),
+			      HRTIMER_MODE_ABS);
+		return IRQ_HANDLED;
+	}
+	if (++gn->batch_edges != GPSNMEA_BATCH_EDGES)
+		return IRQ_HANDLED;
+	return READ_ONCE(gn->bh)->schedule(gn);
+}
+
+/*
  * The top half. It runs for every edge of the RX line, so it does the least
  * it can: a timestamp first (its error is the decoder's jitter), the level
- * the edge left behind, one kfifo put, and a kick of the bottom half. The
- * kfifo needs no lock: this handler is its only producer and never runs
- * concurrently with itself.
+ * the edge left behind, one ring put, and, once per batch, a timer start or
+ * a kick of the bottom half. The ring needs no lock: this handler is its
+ * only producer and never runs concurrently with itself.
  *
  * From before the timestamp until after the put, @in_flight says that an
  * edge is on its way: the idle flush on another CPU must not complete a
@@ -173,14 +196,16 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 			.level = GPSNMEA_EDGE_GAP,
 		};
 
-		if (kfifo_avail(&gn->edges) < 2) {
+		if (gpsnmea_ring_room(&gn->edges) < 2) {
 			atomic64_inc(&gn->overruns);
 			goto kick;
 		}
-		kfifo_put(&gn->edges, gap);
+		gpsnmea_ring_push(&gn->edges, &gap);
 		gn->edge_gap = false;
 	}
-	if (!kfifo_put(&gn->edges, edge)) {
+	if (gpsnmea_ring_room(&gn->edges)) {
+		gpsnmea_ring_push(&gn->edges, &edge);
+	} else {
 		atomic64_inc(&gn->overruns);
 		gn->edge_gap = true;
 	}
@@ -188,7 +213,9 @@ kick:
 	/* The put is visible before the edge stops being in flight. */
 	smp_mb__before_atomic();
 	atomic_dec(&gn->in_flight);
-	ret = READ_ONCE(gn->bh)->schedule(gn);
+	/* ... and before @kick_armed is read: pairs with the bottom half's. */
+	smp_mb__after_atomic();
+	ret = gpsnmea_batch(gn, edge.t_ns);
 	if (static_branch_unlikely(&gpsnmea_irq_time))
 		atomic64_add(ktime_get_ns() - edge.t_ns, &gn->irq_time_ns);
 	return ret;
@@ -206,7 +233,7 @@ static void gpsnmea_release(struct kref *ref)
 	struct gpsnmea *gn = container_of(ref, struct gpsnmea, ref);
 
 	kvfree(gn->ring);
-	kfifo_free(&gn->edges);
+	kfree(gn->edges.buf);
 	kfree(gn);
 }
 
@@ -304,13 +331,16 @@ static struct gpsnmea *gpsnmea_alloc(struct device *dev)
 		goto err_free;
 	gn->id = ret;
 
-	ret = kfifo_alloc(&gn->edges, GPSNMEA_EDGE_FIFO, GFP_KERNEL);
-	if (ret)
+	gn->edges.buf = kmalloc_array(GPSNMEA_EDGE_FIFO, sizeof(*gn->edges.buf),
+				      GFP_KERNEL);
+	if (!gn->edges.buf) {
+		ret = -ENOMEM;
 		goto err_ida;
+	}
 
 	ret = gpsnmea_chardev_init(gn);
 	if (ret)
-		goto err_kfifo;
+		goto err_edges;
 
 	kref_init(&gn->ref);
 	gn->dev = dev;
@@ -320,12 +350,14 @@ static struct gpsnmea *gpsnmea_alloc(struct device *dev)
 	atomic64_set(&gn->gpio_errors, 0);
 	INIT_DELAYED_WORK(&gn->storm_work, gpsnmea_storm_work);
 	atomic64_set(&gn->irq_time_ns, 0);
+	atomic64_set(&gn->timer_expiries, 0);
 	mutex_init(&gn->switch_lock);
+	seqcount_init(&gn->stats_seq);
 	spin_lock_init(&gn->stats_lock);
 	return gn;
 
-err_kfifo:
-	kfifo_free(&gn->edges);
+err_edges:
+	kfree(gn->edges.buf);
 err_ida:
 	ida_free(&gpsnmea_ida, gn->id);
 err_free:
@@ -377,6 +409,9 @@ static int gpsnmea_probe(struct platform_device *pdev)
 		goto err_gnss;
 
 	gn->storm_budget = gn->baud / 50 + 32;
+	gn->batch_ns = min_t(u64, GPSNMEA_BATCH_MAX_NS,
+			     div_u64(GPSNMEA_BATCH_FRAMES * 10 * NSEC_PER_SEC,
+				     gn->baud));
 
 	/*
 	 * IRQF_NO_THREAD: the timestamp is the measurement, so the top half

@@ -134,11 +134,15 @@ static const struct attribute_group gpsnmea_group = {
 	.attrs = gpsnmea_attrs,
 };
 
+/* One run's counters, consistent with each other: see struct gpsnmea_stats. */
 static void gpsnmea_stats_get(struct gpsnmea *gn, struct gpsnmea_stats *st)
 {
-	spin_lock_bh(&gn->stats_lock);
-	*st = gn->stats;
-	spin_unlock_bh(&gn->stats_lock);
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&gn->stats_seq);
+		*st = gn->stats;
+	} while (read_seqcount_retry(&gn->stats_seq, seq));
 }
 
 /**
@@ -244,6 +248,16 @@ static ssize_t irq_time_ns_show(struct device *dev,
 	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(&gn->irq_time_ns));
 }
 static DEVICE_ATTR_RO(irq_time_ns);
+
+static ssize_t timer_expiries_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct gpsnmea *gn = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n",
+			  (s64)atomic64_read(&gn->timer_expiries));
+}
+static DEVICE_ATTR_RO(timer_expiries);
 
 /* Upper bound, in ns, of the histogram bucket holding the @pct percentile. */
 static u64 gpsnmea_lat_percentile(const struct gpsnmea_stats *st,
@@ -373,6 +387,7 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_gnss_drops.attr.attr,
 	&gpsnmea_stat_bh_time_ns.attr.attr,
 	&dev_attr_irq_time_ns.attr,
+	&dev_attr_timer_expiries.attr,
 	NULL
 };
 

@@ -11,14 +11,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/gpsnmea.h>
 
 #include "kselftest_harness.h"
 #include "common.h"
@@ -430,6 +434,106 @@ TEST(tracepoints_and_cpu_time)
 	EXPECT_LT(0, stat_of("irq_time_ns"));
 	EXPECT_LT(0, stat_of("bh_time_ns"));
 	free(trace);
+	EXPECT_EQ(0, unload_driver());
+}
+
+/*
+ * Delivery delay: a blocked reader gets each sentence within 2 ms (guest
+ * time) of the end of its last stop bit, inside a burst of sentences sent
+ * back to back (the bottom half's batch deadline) and at a burst's end (the
+ * idle flush). That end is the record's start-bit time of its '$' plus its
+ * length in 10-bit frames at GPSNMEA_BAUD: the simulator sends the bytes of
+ * one write back to back at the nominal rate. The reader takes the time
+ * when read() returns, so the delay includes its own wake-up.
+ */
+#define DELAY_BURST	16
+#define DELAY_SINGLE	8
+#define DELAY_MAX_NS	2000000LL
+
+static const char delay_sentence[] =
+	"$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+
+static void *delay_sender(void *arg)
+{
+	size_t len = sizeof(delay_sentence) - 1;
+	char burst[DELAY_BURST * sizeof(delay_sentence)];
+	int *ret = arg, i;
+
+	for (i = 0; i < DELAY_BURST; i++)
+		memcpy(burst + i * len, delay_sentence, len);
+	*ret = sim_send(burst, DELAY_BURST * len);
+	for (i = 0; !*ret && i < DELAY_SINGLE; i++) {
+		*ret = sim_wait_idle(60000);
+		usleep(20000);
+		if (!*ret)
+			*ret = sim_send(delay_sentence, len);
+	}
+	return NULL;
+}
+
+TEST(delivery_delay)
+{
+	long long baud = atoll(env_or("GPSNMEA_BAUD", "9600"));
+	long long max[2] = { 0, 0 }, min = DELAY_MAX_NS, sum = 0;
+	char buf[64 * GPSNMEA_RECORD_MAX];
+	int got = 0, send_ret = 0, fd, ret;
+	__u32 format = GPSNMEA_FORMAT_RECORD;
+	pthread_t thr;
+
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko: %s", strerror(-ret));
+	fd = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, GPSNMEA_IOC_SET_FORMAT, &format));
+	ASSERT_EQ(0, pthread_create(&thr, NULL, delay_sender, &send_ret));
+
+	while (got < DELAY_BURST + DELAY_SINGLE) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct timespec ts;
+		long long t;
+		ssize_t n, off;
+
+		if (poll(&pfd, 1, 5000) <= 0)
+			break;
+		n = read(fd, buf, sizeof(buf));
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (n <= 0)
+			break;
+		t = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		for (off = 0; off + (ssize_t)sizeof(struct gpsnmea_record) <= n;) {
+			struct gpsnmea_record *rec = (void *)(buf + off);
+			long long end = rec->mono_ns +
+					rec->len * 10 * 1000000000LL / baud;
+			long long delay = t - end;
+
+			EXPECT_EQ(sizeof(delay_sentence) - 1, rec->len);
+			if (delay > max[got >= DELAY_BURST])
+				max[got >= DELAY_BURST] = delay;
+			if (delay < min)
+				min = delay;
+			sum += delay;
+			got++;
+			if (!rec->size)
+				break;
+			off += rec->size;
+		}
+	}
+	pthread_join(thr, NULL);
+	close(fd);
+	EXPECT_EQ(0, send_ret);
+	EXPECT_EQ(DELAY_BURST + DELAY_SINGLE, got);
+	TH_LOG("%d sentences at %lld baud, delay after the last stop bit:",
+	       got, baud);
+	TH_LOG("min %lld us, mean %lld us, max %lld us (burst), %lld us (alone)",
+	       min / 1000, got ? sum / got / 1000 : 0,
+	       max[0] / 1000, max[1] / 1000);
+	TH_LOG("%lld bh runs, %lld timer expiries for %lld bytes",
+	       stat_of("bh_runs"), stat_of("timer_expiries"), stat_of("bytes"));
+	EXPECT_LT(0, min);
+	EXPECT_GE(DELAY_MAX_NS, max[0]);
+	EXPECT_GE(DELAY_MAX_NS, max[1]);
+	sim_wait_idle(60000);
 	EXPECT_EQ(0, unload_driver());
 }
 
