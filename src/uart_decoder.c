@@ -296,9 +296,16 @@ static u32 dec_clamp(const struct uart_dec *d, s64 p)
 	return p;
 }
 
-/* Add @bits bit times that took @dt ns to the bit time history. */
+/*
+ * Add @bits bit times that took @dt ns to the bit time history, unless
+ * they are no bit times of this baud rate (noise that looked like a frame).
+ */
 static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
 {
+	u64 nominal = (u64)d->bit_ns * bits;
+
+	if (dt < nominal - nominal / 8 || dt > nominal + nominal / 8)
+		return;
 	d->rate_bits += bits;
 	d->rate_t += dt << FRAC;
 	while (d->rate_bits > RATE_HISTORY) {
@@ -429,7 +436,8 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 /* An edge that passed the glitch filter. */
 static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 {
-	bool was_mark = d->level & d->level_valid;
+	/* A fall from an unknown level: the line was at mark before it. */
+	bool was_mark = d->level | !d->level_valid;
 	u32 k = BEYOND;
 	s64 u = 0;
 

@@ -110,7 +110,10 @@ struct uart_dec {
 void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 		   uart_dec_emit_t emit, void *ctx);
 
-/* Forget any partial frame (line state unknown, e.g. after a fifo overrun). */
+/*
+ * Forget any partial frame and the line level (edges were lost, e.g. a fifo
+ * overrun or a masked edge storm); the next falling edge is a start edge.
+ */
 void uart_dec_reset(struct uart_dec *d);
 
 /**

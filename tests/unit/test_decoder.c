@@ -648,6 +648,65 @@ static void test_late_pair(void)
 	late_pair(115200);
 }
 
+/*
+ * An edge storm, then a gap: the driver masks the IRQ, the line returns to
+ * mark unseen and the decoder is reset; the first edge after the reset is
+ * the next sentence's first start edge. Every byte of it must come out.
+ */
+static void storm_gap(u32 baud, bool last_mark, u32 glitch_pct, u64 seed)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	size_t storm, first, i;
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	bool mark;
+	u64 t;
+
+	wave_init(&w, baud, 0, 5, JITTER_UNIFORM, seed);
+	send_text(&w, s);
+	t = w.last + 1000;
+	mark = w.mark;
+	/* 1 MHz square wave, then random gaps of 1..4000 ns */
+	for (i = 0; i < 4000 || mark != last_mark; i++) {
+		t += i < 2000 ? 500 : 1 + rng_next(&w.rng) % 4000;
+		mark = !mark;
+		wave_edge(&w, t, mark);
+	}
+	storm = w.n;
+	w.now = (double)t + 3e8;
+	w.mark = true;
+	first = w.frames;
+	send_text(&w, s);
+	send_text(&w, s);
+
+	dec_setup(&d, &rx, baud, false, glitch_pct);
+	CHECK(wave_feed(&d, &w, 0, storm, false));
+	uart_dec_reset(&d);
+	CHECK(wave_feed(&d, &w, storm, w.n, false));
+	CHECK(dec_flush(&d));
+	if (wave_errors_from(&w, &rx, first, NULL))
+		test_fail(__FILE__, __LINE__,
+			  "baud %u, storm ending at %s, glitch %u %%: %zu errors in the %zu frames after it",
+			  baud, last_mark ? "mark" : "space", glitch_pct,
+			  wave_errors_from(&w, &rx, first, NULL),
+			  w.frames - first);
+	rx_free(&rx);
+	wave_free(&w);
+}
+
+static void test_storm_gap(void)
+{
+	static const u32 storm_bauds[] = { 4800, 9600, 115200 };
+	size_t i;
+
+	for (i = 0; i < sizeof(storm_bauds) / sizeof(storm_bauds[0]); i++) {
+		storm_gap(storm_bauds[i], false, 15, i + 1);
+		storm_gap(storm_bauds[i], true, 15, i + 11);
+		storm_gap(storm_bauds[i], false, 0, i + 21);
+	}
+}
+
 /* Out-of-range settings are clamped, not trusted. */
 static void test_config_clamp(void)
 {
@@ -679,6 +738,7 @@ const struct test decoder_tests[] = {
 	{ "decoder_idle_flush_deadline", test_idle_flush },
 	{ "decoder_next_start_completes", test_next_start_completes },
 	{ "decoder_reset", test_reset },
+	{ "decoder_storm_gap_then_text", test_storm_gap },
 	{ "decoder_config_clamp", test_config_clamp },
 	{ "decoder_long_burst_history", test_long_burst_history },
 	{ "decoder_long_burst_2g_bits", test_long_burst_2g_bits },
