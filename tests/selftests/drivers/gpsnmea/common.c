@@ -104,10 +104,37 @@ unsigned char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * A test that failed or timed out may have left the device unbound, the
+ * module loaded (its children may still hold /dev/gpsnmea for a moment)
+ * or faults armed: undo that, so the next test starts clean instead of
+ * failing for the previous one. Says what it undid, as "# " lines.
+ */
+static void clear_leftovers(void)
+{
+	int i, ret = 0;
+
+	if (access("/sys/module/gpsnmea", F_OK))
+		return;
+	fprintf(stderr, "# an earlier test left gpsnmea.ko loaded: unloading it\n");
+	if (access(SYS_DEV, F_OK) == 0 && access(SYS_DEV "/driver", F_OK))
+		write_file(SYS_DRV "/bind", "gpsnmea");
+	for (i = 0; i < 100; i++) {
+		ret = unload_driver();
+		if (ret != -EAGAIN && ret != -EBUSY)
+			break;
+		usleep(100000);
+	}
+	if (ret)
+		fprintf(stderr, "# unloading gpsnmea.ko: %s\n", strerror(-ret));
+}
+
 int load_driver(const char *extra)
 {
 	char params[512];
 	int fd, ret;
+
+	clear_leftovers();
 
 	snprintf(params, sizeof(params),
 		 "gpio_chip=gpsnmea-sim gpio_line=0 baud=%s %s %s",
@@ -127,11 +154,20 @@ int unload_driver(void)
 	return syscall(__NR_delete_module, "gpsnmea", O_NONBLOCK) ? -errno : 0;
 }
 
-/* Waits until the sim is idle and sets it to GPSNMEA_BAUD. */
+/*
+ * Unloads a driver an earlier test left loaded, waits until the sim is
+ * idle, disarms its faults, sets its line to idle high and to GPSNMEA_BAUD.
+ */
 int sim_setup(void)
 {
-	int ret = sim_wait_idle(600000);
+	int ret;
 
+	clear_leftovers();
+	ret = sim_wait_idle(600000);
+	if (!ret)
+		ret = write_file(SIM_DIR "/fault", "clear");
+	if (!ret)
+		ret = write_file(SIM_DIR "/invert", "0");
 	return ret ? ret : write_file(SIM_DIR "/baud",
 				      env_or("GPSNMEA_BAUD", "9600"));
 }

@@ -54,6 +54,15 @@ run_progs() {
 	for prog in ${GPSNMEA_PROGS:-gpsnmea_test}; do
 		# shellcheck disable=SC2086 # options are words
 		"$dir/$prog" $1 || ret=1
+		# A program killed or failed must not leave the module to the
+		# next one (each test also clears what an earlier one left).
+		if [ -d /sys/module/gpsnmea ]; then
+			echo "# $prog left gpsnmea.ko loaded"
+			[ -e /sys/bus/platform/devices/gpsnmea/driver ] ||
+				echo gpsnmea > /sys/bus/platform/drivers/gpsnmea/bind
+			rmmod gpsnmea || echo "# rmmod gpsnmea failed"
+			ret=1
+		fi
 	done
 	return $ret
 }
