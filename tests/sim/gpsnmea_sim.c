@@ -77,6 +77,20 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_RNG_SEED		0x9e3779b97f4a7c15ULL
 #define SIM_LOAD_HZ_MAX		100000
 #define SIM_LOAD_NS_MAX		100000
+/* random irq_load defaults: 1-3 us, 1000 ppm of them 10-30 us */
+#define SIM_LOAD_LO_NS		1000
+#define SIM_LOAD_HI_NS		3000
+#define SIM_LOAD_TAIL_PPM	1000
+#define SIM_LOAD_TAIL_LO_NS	10000
+#define SIM_LOAD_TAIL_HI_NS	30000
+/*
+ * A random irq_load arrival less than this after the end of the previous
+ * section joins it (a pending interrupt runs as soon as interrupts are on
+ * again), so that the hrtimer interrupt does not loop on our expiries.
+ */
+#define SIM_LOAD_MERGE_NS	2000
+/* at most this many merged sections per callback; later arrivals skipped */
+#define SIM_LOAD_MERGE_MAX	8
 /* largest slow-stop fault: the ->get of a stop-bit edge waits 10 ms */
 #define SIM_SLOW_GET_MAX_NS	(10 * NSEC_PER_MSEC)
 /* longest flood: 60 s; shortest half period: 100 ns */
@@ -193,18 +207,39 @@ struct sim_line {
 /*
  * struct sim_load - a second interrupt source for benchmarks
  *
- * An ABS_HARD hrtimer firing @hz times a second that busy-waits @work_ns in
- * hard IRQ context each time, like another device's interrupt handler: it
- * delays the simulated GPS's edge IRQs by up to @work_ns. @hz and @work_ns
- * change only under @mutex with the timer stopped.
+ * An ABS_HARD hrtimer that busy-waits in hard IRQ context (interrupts off)
+ * at each expiry, like another device's interrupt handler: it delays the
+ * simulated GPS's edge IRQs and every other hrtimer on the CPU alike.
+ * Fixed mode (@random false): @hz times a second, @work_ns each. Random
+ * mode: Poisson arrivals at @hz on average, each section @lo_ns..@hi_ns
+ * long, or with probability @tail_ppm / 1e6 @tail_lo_ns..@tail_hi_ns,
+ * drawn from a xorshift64 seeded with @seed (struct sim_load_cfg). @cfg,
+ * @rng, @period_ns and @next_ns change only under @mutex with the timer
+ * stopped, or in the timer callback; the statistics are atomics, read
+ * while the timer runs.
  */
+struct sim_load_cfg {
+	bool random;
+	u32 hz;
+	u32 work_ns;
+	u32 lo_ns, hi_ns;
+	u32 tail_ppm;
+	u32 tail_lo_ns, tail_hi_ns;
+	u32 tail_threshold;		/* tail_ppm scaled to 2^32 */
+	u64 seed;
+};
+
 struct sim_load {
 	struct hrtimer timer;
 	struct mutex mutex;		/* serializes writers of irq_load */
-	u32 hz;
-	u32 work_ns;
+	struct sim_load_cfg cfg;
+	u64 rng;
 	u64 period_ns;
+	u64 next_ns;			/* random: the next arrival */
 	atomic64_t fires;
+	atomic64_t busy_ns;
+	atomic64_t max_ns;
+	atomic64_t tails;
 };
 
 struct gpsnmea_sim {
@@ -1113,58 +1148,221 @@ static const struct file_operations sim_tx_fops = {
 	.write		= sim_tx_write,
 };
 
+static u32 sim_load_rand(struct sim_load *ld)
+{
+	u64 x = ld->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	ld->rng = x;
+	return x >> 32;
+}
+
+/* lo..hi (hi >= lo) from one draw, without a division */
+static u32 sim_load_uniform(struct sim_load *ld, u32 lo, u32 hi)
+{
+	return lo + (u32)(((u64)sim_load_rand(ld) * (hi - lo + 1ULL)) >> 32);
+}
+
+/**
+ * sim_exp_q16() - an exponentially distributed number of mean 1, in Q16
+ * @u: a uniform 32-bit random number
+ *
+ * Return: -ln((@u + 1) / 2^32) * 65536. log2 of the mantissa m in [1, 2)
+ * is taken as x + 0.3466 x (1 - x) with x = m - 1 (within 0.008), so
+ * there is neither a division nor a table; 0 .. 22.2 * 65536.
+ */
+static u32 sim_exp_q16(u32 u)
+{
+	u64 v = (u64)u + 1;
+	unsigned int k = fls64(v) - 1;
+	u32 x = (u32)(v << (32 - k)) >> 16;
+	u32 log2_q16;
+
+	log2_q16 = (k << 16) + x +
+		   (u32)(((u64)x * (65536 - x) * 22713) >> 32);
+	/* ln 2 = 45426 / 65536 */
+	return ((u64)((32 << 16) - log2_q16) * 45426) >> 16;
+}
+
+/* One random interrupts-off section's length. */
+static u32 sim_load_len(struct sim_load *ld)
+{
+	const struct sim_load_cfg *c = &ld->cfg;
+
+	if (c->tail_threshold && sim_load_rand(ld) < c->tail_threshold) {
+		atomic64_inc(&ld->tails);
+		return sim_load_uniform(ld, c->tail_lo_ns, c->tail_hi_ns);
+	}
+	return sim_load_uniform(ld, c->lo_ns, c->hi_ns);
+}
+
+static u64 sim_load_gap(struct sim_load *ld)
+{
+	return (ld->period_ns * sim_exp_q16(sim_load_rand(ld))) >> 16;
+}
+
+/* Busy-wait from @start for @len ns; returns the time it ended. */
+static u64 sim_load_busy(struct sim_load *ld, u64 start, u32 len)
+{
+	u64 end = start + len, now;
+
+	while ((now = ktime_get_ns()) < end)
+		cpu_relax();
+	atomic64_inc(&ld->fires);
+	atomic64_add(len, &ld->busy_ns);
+	return now;
+}
+
 static enum hrtimer_restart sim_load_timer(struct hrtimer *timer)
 {
 	struct sim_load *ld = container_of(timer, struct sim_load, timer);
-	u64 end = ktime_get_ns() + ld->work_ns;
+	u64 start = ktime_get_ns(), now = start;
+	unsigned int n;
 
-	while (ktime_get_ns() < end)
-		cpu_relax();
-	atomic64_inc(&ld->fires);
-	hrtimer_forward_now(timer, ns_to_ktime(ld->period_ns));
+	if (!ld->cfg.random) {
+		sim_load_busy(ld, now, ld->cfg.work_ns);
+		hrtimer_forward_now(timer, ns_to_ktime(ld->period_ns));
+		return HRTIMER_RESTART;
+	}
+
+	for (n = 1; ; n++) {
+		now = sim_load_busy(ld, now, sim_load_len(ld));
+		ld->next_ns += sim_load_gap(ld);
+		if (ld->next_ns >= now + SIM_LOAD_MERGE_NS)
+			break;
+		if (n == SIM_LOAD_MERGE_MAX) {
+			while (ld->next_ns < now + SIM_LOAD_MERGE_NS)
+				ld->next_ns += sim_load_gap(ld);
+			break;
+		}
+	}
+	if (now - start > (u64)atomic64_read(&ld->max_ns))
+		atomic64_set(&ld->max_ns, now - start);
+	hrtimer_set_expires(timer, ns_to_ktime(ld->next_ns));
 	return HRTIMER_RESTART;
 }
 
 static int sim_irq_load_show(struct seq_file *m, void *v)
 {
 	struct sim_load *ld = m->private;
+	const struct sim_load_cfg *c = &ld->cfg;
 
 	mutex_lock(&ld->mutex);
-	seq_printf(m, "%u %u %llu\n", ld->hz, ld->work_ns,
-		   (u64)atomic64_read(&ld->fires));
+	if (c->random)
+		seq_printf(m, "random %u %u %u %u %u %u %llu\n"
+			   "fires %llu\nbusy_ns %llu\nmax_ns %llu\ntails %llu\n",
+			   c->hz, c->lo_ns, c->hi_ns, c->tail_ppm,
+			   c->tail_lo_ns, c->tail_hi_ns, c->seed,
+			   (u64)atomic64_read(&ld->fires),
+			   (u64)atomic64_read(&ld->busy_ns),
+			   (u64)atomic64_read(&ld->max_ns),
+			   (u64)atomic64_read(&ld->tails));
+	else
+		seq_printf(m, "%u %u %llu\n", c->hz, c->work_ns,
+			   (u64)atomic64_read(&ld->fires));
 	mutex_unlock(&ld->mutex);
 	return 0;
 }
 
-/* "HZ WORK_NS" starts the load (counting fires from 0), "0" stops it. */
+/* splitmix64: spreads a small seed over the state; never 0 for xorshift */
+static u64 sim_load_seed(u64 seed)
+{
+	u64 z = seed + SIM_RNG_SEED;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z ? z : SIM_RNG_SEED;
+}
+
+/*
+ * Parse the arguments of "random HZ [LO_NS HI_NS TAIL_PPM TAIL_LO_NS
+ * TAIL_HI_NS [SEED]]" into @cfg.
+ */
+static int sim_irq_load_parse_random(struct sim_load_cfg *cfg,
+				     const char *args)
+{
+	u32 hz, lo = SIM_LOAD_LO_NS, hi = SIM_LOAD_HI_NS;
+	u32 ppm = SIM_LOAD_TAIL_PPM, tlo = SIM_LOAD_TAIL_LO_NS;
+	u32 thi = SIM_LOAD_TAIL_HI_NS;
+	unsigned long long seed = 0;
+	int n;
+
+	n = sscanf(args, "%u %u %u %u %u %u %llu", &hz, &lo, &hi, &ppm, &tlo,
+		   &thi, &seed);
+	if (n != 1 && n != 6 && n != 7)
+		return -EINVAL;
+	if (!hz || hz > SIM_LOAD_HZ_MAX || lo > hi || hi > SIM_LOAD_NS_MAX ||
+	    ppm > 1000000 || tlo > thi || thi > SIM_LOAD_NS_MAX)
+		return -ERANGE;
+	/* mean busy time per second below half a second */
+	if ((u64)hz * ((1000000ULL - ppm) * (lo + hi) + (u64)ppm * (tlo + thi)) >=
+	    1000000ULL * NSEC_PER_SEC)
+		return -ERANGE;
+
+	cfg->random = true;
+	cfg->hz = hz;
+	cfg->work_ns = 0;
+	cfg->lo_ns = lo;
+	cfg->hi_ns = hi;
+	cfg->tail_ppm = ppm;
+	cfg->tail_lo_ns = tlo;
+	cfg->tail_hi_ns = thi;
+	cfg->tail_threshold = div_u64((u64)ppm << 32, 1000000);
+	if (ppm == 1000000)
+		cfg->tail_threshold = U32_MAX;
+	cfg->seed = seed;
+	return 0;
+}
+
+/*
+ * "HZ WORK_NS" starts the fixed load, "random ..." the random one (see
+ * sim_irq_load_parse_random()), both counting from 0; "0" stops it.
+ */
 static ssize_t sim_irq_load_write(struct file *file, const char __user *buf,
 				  size_t count, loff_t *ppos)
 {
 	struct sim_load *ld = ((struct seq_file *)file->private_data)->private;
+	struct sim_load_cfg cfg = { };
 	u32 hz, work_ns = 0;
 	char *kbuf;
-	int n;
+	int n, ret = 0;
 
-	kbuf = memdup_user_nul(buf, min_t(size_t, count, 32));
+	kbuf = memdup_user_nul(buf, min_t(size_t, count, 128));
 	if (IS_ERR(kbuf))
 		return PTR_ERR(kbuf);
-	n = sscanf(kbuf, "%u %u", &hz, &work_ns);
+	if (!strncmp(kbuf, "random ", 7)) {
+		ret = sim_irq_load_parse_random(&cfg, kbuf + 7);
+	} else {
+		n = sscanf(kbuf, "%u %u", &hz, &work_ns);
+		if (n < 1 || (hz && n != 2))
+			ret = -EINVAL;
+		else if (hz > SIM_LOAD_HZ_MAX || work_ns > SIM_LOAD_NS_MAX ||
+			 (hz && (u64)hz * work_ns >= NSEC_PER_SEC / 2))
+			ret = -ERANGE;
+		cfg.hz = hz;
+		cfg.work_ns = work_ns;
+	}
 	kfree(kbuf);
-	if (n < 1 || (hz && n != 2))
-		return -EINVAL;
-	if (hz > SIM_LOAD_HZ_MAX || work_ns > SIM_LOAD_NS_MAX ||
-	    (hz && (u64)hz * work_ns >= NSEC_PER_SEC / 2))
-		return -ERANGE;
+	if (ret)
+		return ret;
 
 	mutex_lock(&ld->mutex);
 	hrtimer_cancel(&ld->timer);
-	ld->hz = hz;
-	ld->work_ns = work_ns;
-	if (hz) {
-		ld->period_ns = div_u64(NSEC_PER_SEC, hz);
+	ld->cfg = cfg;
+	ld->rng = sim_load_seed(cfg.seed);
+	if (ld->cfg.hz) {
+		ld->period_ns = div_u64(NSEC_PER_SEC, ld->cfg.hz);
 		atomic64_set(&ld->fires, 0);
-		hrtimer_start(&ld->timer,
-			      ns_to_ktime(ktime_get_ns() + ld->period_ns),
+		atomic64_set(&ld->busy_ns, 0);
+		atomic64_set(&ld->max_ns, 0);
+		atomic64_set(&ld->tails, 0);
+		ld->next_ns = ktime_get_ns() + ld->period_ns;
+		if (ld->cfg.random)
+			ld->next_ns = ktime_get_ns() + sim_load_gap(ld);
+		hrtimer_start(&ld->timer, ns_to_ktime(ld->next_ns),
 			      HRTIMER_MODE_ABS_HARD);
 	}
 	mutex_unlock(&ld->mutex);

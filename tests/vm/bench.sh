@@ -7,16 +7,22 @@
 # through the simulated GPS with a reader on /dev/gpsnmea, and leave in
 # /results: BH-BAUD-LOAD.out (what the reader got) and BH-BAUD-LOAD.stats
 # ("name value" lines: the driver's statistics, interrupts, how late the
-# simulator's edge timer ran).
+# simulator's edge timer ran, the driver's hrtimer expiries).
 #
 # Loads: idle; cpu (a busy shell loop, nice 0, running for the whole
 # replay); irq (the simulator's irq_load: an hrtimer interrupt at
-# $IRQ_LOAD_HZ that busy-waits $IRQ_LOAD_NS in hard IRQ context).
+# $IRQ_LOAD_HZ that busy-waits $IRQ_LOAD_NS in hard IRQ context); noise1..3
+# (irq_load's random mode, set to $NOISE1 .. $NOISE3).
+#
+# The driver's timer expiries are counted by a kprobe event with a hist
+# trigger on each of its functions named *timer*_fn (none: -1): the probe
+# costs only when such a function runs, not on the edge path.
 . /bench/env
 . /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim
 line=$sim/line0
 dev=/sys/bus/platform/devices/gpsnmea
+tr=/sys/kernel/tracing
 
 fail() {
 	echo "bench: $*"
@@ -28,6 +34,41 @@ irqs() {
 	awk '$NF == "gpsnmea" { print $2 }' /proc/interrupts
 }
 
+# timer_probes_on: a counting kprobe on each of gpsnmea's timer functions;
+# $probes lists them.
+timer_probes_on() {
+	probes=
+	[ -w $tr/kprobe_events ] || return 0
+	i=0
+	for fn in $(awk '$4 == "[gpsnmea]" && $3 ~ /timer.*_fn$/ { print $3 }' /proc/kallsyms | sort -u); do
+		echo "p:gnbench/t$i $fn" >> $tr/kprobe_events 2>/dev/null || continue
+		if echo 'hist:keys=common_pid' > $tr/events/gnbench/t$i/trigger; then
+			probes="$probes t$i"
+		else
+			echo "-:gnbench/t$i" >> $tr/kprobe_events
+		fi
+		i=$((i + 1))
+	done
+}
+
+# timer_probes_off: print the expiries counted (-1 without probes), remove
+# the probes.
+timer_probes_off() {
+	if [ -z "$probes" ]; then
+		echo -1
+		return 0
+	fi
+	n=0
+	for p in $probes; do
+		h=$(awk '$1 == "Hits:" { print $2 }' $tr/events/gnbench/$p/hist)
+		n=$((n + ${h:-0}))
+		echo '!hist:keys=common_pid' > $tr/events/gnbench/$p/trigger
+		echo "-:gnbench/$p" >> $tr/kprobe_events
+	done
+	echo $n
+}
+
+[ -d $tr/events ] || mount -t tracefs nodev $tr 2>/dev/null || true
 gn_load_deps || fail "a module gpsnmea.ko needs did not load"
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "bench: $(uname -r), bottom half $BH, bauds $BAUDS, loads $LOADS"
@@ -39,6 +80,7 @@ for baud in $BAUDS; do
 		insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 \
 			baud="$baud" bh="$BH" irq_time=1 ||
 			fail "gpsnmea.ko did not load (bh=$BH): $(dmesg | tail -n 3)"
+		timer_probes_on
 		irq0=$(irqs)
 		echo 1 > $line/late
 		hog=
@@ -49,6 +91,9 @@ for baud in $BAUDS; do
 			hog=$!
 			;;
 		irq) echo "$IRQ_LOAD_HZ $IRQ_LOAD_NS" > $sim/irq_load || fail "irq_load refused" ;;
+		noise1) echo "$NOISE1" > $sim/irq_load || fail "irq_load refused $NOISE1" ;;
+		noise2) echo "$NOISE2" > $sim/irq_load || fail "irq_load refused $NOISE2" ;;
+		noise3) echo "$NOISE3" > $sim/irq_load || fail "irq_load refused $NOISE3" ;;
 		*) fail "unknown load $load" ;;
 		esac
 		cat /dev/gpsnmea > /results/$tag.out &
@@ -58,16 +103,25 @@ for baud in $BAUDS; do
 		gn_wait_sent $line
 		t1=$(cut -d ' ' -f 1 /proc/uptime)
 		fires=0
-		if [ "$load" = irq ]; then
+		busy=0
+		case "$load" in
+		irq)
 			fires=$(cut -d ' ' -f 3 $sim/irq_load)
-			echo 0 > $sim/irq_load
-		fi
+			busy=$((fires * IRQ_LOAD_NS))
+			;;
+		noise*)
+			fires=$(awk '$1 == "fires" { print $2 }' $sim/irq_load)
+			busy=$(awk '$1 == "busy_ns" { print $2 }' $sim/irq_load)
+			;;
+		esac
+		echo 0 > $sim/irq_load
 		[ -z "$hog" ] || { kill $hog; wait $hog 2>/dev/null; }
 		# The last byte is out; wait for the idle flush and the reader.
 		gn_wait_decoded $dev
 		kill $reader
 		wait $reader 2>/dev/null
 		irq1=$(irqs)
+		expiries=$(timer_probes_off)
 		{
 			for f in $dev/statistics/*; do
 				[ "${f##*/}" = bh_latency_hist ] ||
@@ -77,6 +131,8 @@ for baud in $BAUDS; do
 			echo "wire_bytes $(wc -c < /bench/wire-$baud)"
 			echo "replay_s $(echo "$t0 $t1" | awk '{ print $2 - $1 }')"
 			echo "load_fires $fires"
+			echo "load_busy_ns $busy"
+			echo "timer_expiries $expiries"
 			sed 's/^/sim_late_/' $line/late
 		} > /results/$tag.stats
 		echo "bench: $tag: $(cat $dev/statistics/bytes) bytes decoded, $(cat $dev/statistics/sentences) sentences, p99 $(cat $dev/statistics/bh_latency_p99_ns) ns"

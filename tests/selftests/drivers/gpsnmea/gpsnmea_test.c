@@ -294,6 +294,67 @@ TEST(sim_jitter_limit)
 	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
 }
 
+#define IRQ_LOAD "/sys/kernel/debug/gpsnmea-sim/irq_load"
+
+/*
+ * The simulator's random interrupt load refuses malformed and too heavy
+ * settings, and runs at the rate and with the section lengths asked (its
+ * own counts over a second of guest time: 20 kHz, 1 % of the sections in
+ * the tail); the fixed load keeps its "HZ WORK_NS FIRES" reading.
+ */
+TEST(sim_irq_load_random)
+{
+	const struct timespec second = { 1, 0 };
+	long long fires, busy, tails, max;
+	unsigned int hz, work;
+	unsigned long long n;
+	char buf[128];
+	FILE *f;
+
+	ASSERT_EQ(0, sim_setup());
+	EXPECT_EQ(-EINVAL, write_file(IRQ_LOAD, "random"));
+	EXPECT_EQ(-EINVAL, write_file(IRQ_LOAD, "random 1000 1000"));
+	EXPECT_EQ(-ERANGE, write_file(IRQ_LOAD, "random 0"));
+	EXPECT_EQ(-ERANGE, write_file(IRQ_LOAD, "random 1000 3000 1000 0 0 0"));
+	EXPECT_EQ(-ERANGE, write_file(IRQ_LOAD, "random 1000 0 0 1000001 0 0"));
+	EXPECT_EQ(-ERANGE, write_file(IRQ_LOAD, "random 100000 6000 6000 0 0 0"));
+
+	ASSERT_EQ(0, write_file(IRQ_LOAD, "random 20000 1000 3000 10000 10000 30000 7"));
+	nanosleep(&second, NULL);
+	fires = sim_stat_of("../irq_load", "fires");
+	busy = sim_stat_of("../irq_load", "busy_ns");
+	tails = sim_stat_of("../irq_load", "tails");
+	max = sim_stat_of("../irq_load", "max_ns");
+	f = fopen(IRQ_LOAD, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_EQ(0, write_file(IRQ_LOAD, "0"));
+	EXPECT_STREQ("random 20000 1000 3000 10000 10000 30000 7\n", buf);
+	EXPECT_GE(fires, 18000);
+	EXPECT_LE(fires, 24000);
+	ASSERT_GT(fires, 0);
+	/* mean 0.99 * 2 us + 0.01 * 20 us = 2.18 us */
+	EXPECT_GE(busy / fires, 2000);
+	EXPECT_LE(busy / fires, 2400);
+	EXPECT_GE(tails, fires / 200);
+	EXPECT_LE(tails, fires / 50);
+	EXPECT_GE(max, 10000);
+	TH_LOG("%lld sections, %lld ns busy, %lld in the tail, longest %lld ns",
+	       fires, busy, tails, max);
+
+	ASSERT_EQ(0, write_file(IRQ_LOAD, "10000 2000"));
+	nanosleep(&second, NULL);
+	f = fopen(IRQ_LOAD, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(3, fscanf(f, "%u %u %llu", &hz, &work, &n));
+	fclose(f);
+	EXPECT_EQ(0, write_file(IRQ_LOAD, "0"));
+	EXPECT_EQ(10000U, hz);
+	EXPECT_EQ(2000U, work);
+	EXPECT_GE(n, 9000ULL);
+}
+
 /* A line number that does not fit gpiolib's lookup table is refused. */
 TEST(gpio_line_out_of_range_refused)
 {
