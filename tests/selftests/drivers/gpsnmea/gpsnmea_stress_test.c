@@ -523,7 +523,7 @@ static void *feeder_thread(void *arg)
 static int bh_list(char names[][16], int max)
 {
 	char buf[256] = "", *tok, *save;
-	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
+	int fd = open(dev_file("bh_available"), O_RDONLY), n = 0;
 
 	if (fd < 0)
 		return 0;
@@ -549,12 +549,12 @@ static void *binder_thread(void *arg)
 	while (!__atomic_load_n(&stop_helpers, __ATOMIC_RELAXED)) {
 		usleep(rnd_in(&h->rng, 100000, 800000));
 		h->decoded += stat_of("sentences");
-		ret = write_file(SYS_DRV "/unbind", "gpsnmea");
+		ret = write_file(SYS_DRV "/unbind", device_name());
 		count(&h->t, OP_BIND, -ret);
 		if (ret)
 			bad(&h->t, OP_BIND, "unbind: %d", ret);
 		usleep(rnd_in(&h->rng, 1000, 100000));
-		ret = write_file(SYS_DRV "/bind", "gpsnmea");
+		ret = write_file(SYS_DRV "/bind", device_name());
 		count(&h->t, OP_BIND, -ret);
 		if (ret)
 			bad(&h->t, OP_BIND, "bind: %d", ret);
@@ -571,7 +571,7 @@ static void *binder_thread(void *arg)
 		close(fd);
 		/* A bound device starts with the module's bottom half. */
 		if (nbh > 0) {
-			ret = write_file(SYS_DEV "/bh", bh[rnd(&h->rng) % nbh]);
+			ret = write_file(dev_file("bh"), bh[rnd(&h->rng) % nbh]);
 			count(&h->t, OP_BIND, -ret);
 			if (ret)
 				bad(&h->t, OP_BIND, "bh switch: %d", ret);
