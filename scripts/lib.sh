@@ -127,15 +127,13 @@ kernel_cross() {
 }
 
 # check_series NAME [vm]: die unless NAME is a known kernel (with "vm": one
-# that the VM scripts boot here: an amd64 or arm64 kernel with an image).
+# that the VM scripts boot by default, i.e. an amd64 kernel with an image;
+# vm_series checks the arm64 ones).
 check_series() {
 	[ -n "$1" ] || die "no kernel given (want one of: $(kernel_names))"
 	kernel_row "$1" || die "unknown kernel '$1' (want one of: $(kernel_names))"
-	if [ "${2:-}" = vm ] && { [ "$K_ARCH" = armhf ] || [ "$K_PARTS" = headers ]; }; then
-		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): the VM scripts boot amd64 and arm64 kernels with an image only"
-	fi
-	if [ "${2:-}" = vm ] && [ "$K_FLAVOUR" = arm64-16k ]; then
-		die "kernel '$1': 16K pages need a CPU the arm64 VM (cortex-a72) is not; it builds only"
+	if [ "${2:-}" = vm ] && { [ "$K_ARCH" != amd64 ] || [ "$K_PARTS" = headers ]; }; then
+		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): this boots amd64 kernels only (vm-run, vm-test, vm-replay: --arch arm64)"
 	fi
 	return 0
 }
@@ -153,19 +151,25 @@ check_arch() {
 # NAME-ARCH (arm64: 6.12 -> 6.12-arm64, 6.12-rt -> 6.12-rt-arm64). Dies
 # when neither is a bootable kernel of ARCH.
 vm_series() {
-	local arch=$1 name=$2
+	local arch=$1 name=$2 row
 	[ -n "$name" ] || die "no kernel given (want one of: $(kernel_names))"
 	if kernel_row "$name" && [ "$K_ARCH" = "$arch" ]; then
-		check_series "$name" vm
-		echo "$name"
+		row=$name
 	elif kernel_row "$name-$arch" && [ "$K_ARCH" = "$arch" ]; then
-		check_series "$name-$arch" vm
-		echo "$name-$arch"
+		row=$name-$arch
+	elif kernel_row "$name" && [ "$K_ARCH" = armhf ]; then
+		die "kernel '$name' is armhf: it builds only"
 	elif kernel_row "$name"; then
 		die "kernel '$name' is $K_ARCH, not $arch (--arch $K_ARCH boots it)"
 	else
 		die "unknown kernel '$name' (want one of: $(kernel_names))"
 	fi
+	if [ "$arch" = amd64 ]; then
+		check_series "$row" vm
+	elif [ "$K_FLAVOUR" = arm64-16k ]; then
+		die "kernel '$row': 16K pages need another CPU than the arm64 VM's cortex-a72; it builds only"
+	fi
+	echo "$row"
 }
 
 # busybox_arm64: the path of an arm64 busybox-static, downloaded and

@@ -21,7 +21,7 @@
 #define EINVAL		22
 #define ENOTTY		25
 
-#if defined(__i386__)
+#if defined(COMPAT_I386)
 static long sys3(long nr, long a, long b, long c)
 {
 	long ret;
@@ -32,7 +32,7 @@ static long sys3(long nr, long a, long b, long c)
 		      : "memory");
 	return ret;
 }
-#elif defined(__arm__)
+#elif defined(COMPAT_ARM)
 static long sys3(long nr, long a, long b, long c)
 {
 	register long r7 asm("r7") = nr;
@@ -47,7 +47,7 @@ static long sys3(long nr, long a, long b, long c)
 	return r0;
 }
 #else
-#error "gpsnmea_compat32: i386 or 32-bit ARM only"
+#error "gpsnmea_compat32: build with -DCOMPAT_I386 or -DCOMPAT_ARM (Makefile)"
 #endif
 
 static const char sentence[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
@@ -112,7 +112,7 @@ static int check(void)
 }
 
 /* i386: the kernel enters with the stack 4-byte aligned, gcc wants 16. */
-#ifdef __i386__
+#ifdef COMPAT_I386
 __attribute__((force_align_arg_pointer))
 #endif
 void _start(void)
