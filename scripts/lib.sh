@@ -127,14 +127,72 @@ kernel_cross() {
 }
 
 # check_series NAME [vm]: die unless NAME is a known kernel (with "vm": one
-# that the VM scripts boot here, i.e. an amd64 kernel with an image).
+# that the VM scripts boot by default, i.e. an amd64 kernel with an image;
+# vm_series checks the arm64 ones).
 check_series() {
 	[ -n "$1" ] || die "no kernel given (want one of: $(kernel_names))"
 	kernel_row "$1" || die "unknown kernel '$1' (want one of: $(kernel_names))"
 	if [ "${2:-}" = vm ] && { [ "$K_ARCH" != amd64 ] || [ "$K_PARTS" = headers ]; }; then
-		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): the VM scripts boot amd64 kernels only"
+		die "kernel '$1' ($K_ARCH${K_PARTS:+, $K_PARTS}): this boots amd64 kernels only (vm-run, vm-test, vm-replay: --arch arm64)"
 	fi
 	return 0
+}
+
+# check_arch OPTION VALUE: an architecture the VM scripts boot.
+check_arch() {
+	case "$2" in
+	amd64 | arm64) ;;
+	*) bad_usage "$1 wants amd64 or arm64, not '$2'" ;;
+	esac
+}
+
+# vm_series ARCH NAME: the KERNEL_TABLE row the VM scripts boot for
+# "--arch ARCH --kernel NAME": NAME itself when its row is of ARCH, else
+# NAME-ARCH (arm64: 6.12 -> 6.12-arm64, 6.12-rt -> 6.12-rt-arm64). Dies
+# when neither is a bootable kernel of ARCH.
+vm_series() {
+	local arch=$1 name=$2 row
+	[ -n "$name" ] || die "no kernel given (want one of: $(kernel_names))"
+	if kernel_row "$name" && [ "$K_ARCH" = "$arch" ]; then
+		row=$name
+	elif kernel_row "$name-$arch" && [ "$K_ARCH" = "$arch" ]; then
+		row=$name-$arch
+	elif kernel_row "$name" && [ "$K_ARCH" = armhf ]; then
+		die "kernel '$name' is armhf: it builds only"
+	elif kernel_row "$name"; then
+		die "kernel '$name' is $K_ARCH, not $arch (--arch $K_ARCH boots it)"
+	else
+		die "unknown kernel '$name' (want one of: $(kernel_names))"
+	fi
+	if [ "$arch" = amd64 ]; then
+		check_series "$row" vm
+	elif [ "$K_FLAVOUR" = arm64-16k ]; then
+		die "kernel '$row': 16K pages need another CPU than the arm64 VM's cortex-a72; it builds only"
+	fi
+	echo "$row"
+}
+
+# busybox_arm64: the path of an arm64 busybox-static, downloaded and
+# unpacked into the cache once (it cannot be installed beside the amd64
+# one).
+busybox_arm64() {
+	local d=$CACHE/busybox-arm64 deb
+	if [ ! -x "$d/root/bin/busybox" ]; then
+		mkdir -p "$d"
+		(
+			cache_lock busybox-arm64
+			[ -x "$d/root/bin/busybox" ] && exit 0
+			rm -rf "$d/dl" "$d/root.tmp"
+			mkdir -p "$d/dl"
+			progress "${0##*/}: downloading busybox-static:arm64"
+			apt_download "$d/dl" busybox-static:arm64
+			deb=$(ls "$d"/dl/busybox-static_*_arm64.deb)
+			dpkg-deb -x "$deb" "$d/root.tmp"
+			rm -rf "$d/root"
+			mv "$d/root.tmp" "$d/root"
+		) >&2 || die "cannot fetch busybox-static:arm64"
+	fi
+	echo "$d/root/bin/busybox"
 }
 
 # Run "$@" as root (sudo when not root and sudo exists).

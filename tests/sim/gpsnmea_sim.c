@@ -30,6 +30,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -1520,22 +1522,72 @@ static int sim_probe(struct platform_device *pdev)
 	return 0;
 }
 
+/*
+ * A device tree node of this compatible (test-only, no binding) makes the
+ * simulator bind to it, so its gpio_chip has that node and a
+ * gpsnmea,gpio-nmea node's rx-gpios can point at it (the arm64 VM,
+ * Documentation/simulator.rst). Without one the module provides its own
+ * platform device, named by the line lookup key "gpsnmea-sim".
+ */
+static const struct of_device_id sim_of_match[] = {
+	{ .compatible = "gpsnmea,sim" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, sim_of_match);
+
 static struct platform_driver sim_driver = {
+	.probe = sim_probe,
 	.driver = {
 		.name = SIM_NAME,
+		.of_match_table = sim_of_match,
 	},
 };
 
 static int __init sim_init(void)
 {
+	struct platform_device *pdev;
+	struct device_node *np;
+	bool bound;
+	int ret;
+
 	if (lines < 1 || lines > SIM_MAX_LINES) {
 		pr_err("lines=%u out of range 1..%d\n", lines, SIM_MAX_LINES);
 		return -EINVAL;
 	}
-	/* registers the device and the driver; fails if probe fails */
-	sim_pdev = platform_create_bundle(&sim_driver, sim_probe, NULL, 0,
-					  NULL, 0);
-	return PTR_ERR_OR_ZERO(sim_pdev);
+	ret = platform_driver_register(&sim_driver);
+	if (ret)
+		return ret;
+
+	np = of_find_matching_node(NULL, sim_of_match);
+	if (np) {
+		pdev = of_find_device_by_node(np);
+		of_node_put(np);
+	} else {
+		sim_pdev = platform_device_register_simple(SIM_NAME,
+							   PLATFORM_DEVID_NONE,
+							   NULL, 0);
+		if (IS_ERR(sim_pdev)) {
+			ret = PTR_ERR(sim_pdev);
+			sim_pdev = NULL;
+			goto err_driver;
+		}
+		pdev = sim_pdev;
+		get_device(&pdev->dev);
+	}
+	/* Probing is synchronous: a device that did not bind fails the load. */
+	bound = pdev && pdev->dev.driver == &sim_driver.driver;
+	if (pdev)
+		put_device(&pdev->dev);
+	if (bound)
+		return 0;
+	pr_err("no simulated GPS device bound (%s)\n",
+	       np ? "gpsnmea,sim device tree node" : SIM_NAME);
+	ret = -ENODEV;
+	platform_device_unregister(sim_pdev);
+	sim_pdev = NULL;
+err_driver:
+	platform_driver_unregister(&sim_driver);
+	return ret;
 }
 module_init(sim_init);
 

@@ -12,6 +12,16 @@ gn_load_deps() {
 	done
 }
 
+# gn_dev: the sysfs folder of the device bound to gpsnmea (a device tree
+# names it after its node; the module's own is "gpsnmea").
+gn_dev() {
+	for gn_d in /sys/bus/platform/drivers/gpsnmea/*/bh; do
+		[ -e "$gn_d" ] || return 1
+		readlink -f "${gn_d%/bh}"
+		return 0
+	done
+}
+
 # gn_wait_sent LINE_DIR: until the simulated GPS has sent every byte
 # written to LINE_DIR/tx.
 gn_wait_sent() {

@@ -8,7 +8,6 @@
 . /replay/env
 . /lib/gpsnmea-guest.sh
 sim=/sys/kernel/debug/gpsnmea-sim/line0
-dev=/sys/bus/platform/devices/gpsnmea
 
 fail() {
 	echo "replay: $*"
@@ -19,8 +18,13 @@ fail() {
 gn_load_deps || fail "a module gpsnmea.ko needs did not load"
 insmod /modules/gpsnmea_sim.ko || fail "gpsnmea_sim.ko did not load"
 echo "$BAUD" > $sim/baud || fail "the simulated GPS refused baud $BAUD"
-insmod /modules/gpsnmea.ko gpio_chip=gpsnmea-sim gpio_line=0 baud="$BAUD" \
+# BIND=dt: a device tree node names the line (the arm64 VM).
+line="gpio_chip=gpsnmea-sim gpio_line=0"
+[ "${BIND:-lookup}" != dt ] || line=
+# shellcheck disable=SC2086 # parameters are words
+insmod /modules/gpsnmea.ko $line baud="$BAUD" \
 	${BH:+bh=$BH} || fail "gpsnmea.ko did not load (bh=${BH:-default}): $(dmesg | tail -n 3)"
+dev=$(gn_dev) || fail "no device bound to gpsnmea: $(dmesg | tail -n 3)"
 echo "replay: $(uname -r), $(cat $dev/baud) baud, bottom half $(cat $dev/bh)"
 
 cat /dev/gpsnmea > /results/out &

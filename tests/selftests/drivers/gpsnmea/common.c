@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the gpsnmea selftests; see common.h. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +21,44 @@ const char *env_or(const char *name, const char *def)
 	const char *v = getenv(name);
 
 	return v && *v ? v : def;
+}
+
+int bind_dt(void)
+{
+	return !strcmp(env_or("GPSNMEA_BIND", "lookup"), "dt");
+}
+
+const char *device_name(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char name[256];
+	struct dirent *e;
+	DIR *d;
+
+	pthread_mutex_lock(&lock);
+	if (!name[0]) {
+		d = opendir(SYS_DRV);
+		while (d && (e = readdir(d)))
+			if (e->d_type == DT_LNK && strcmp(e->d_name, "module")) {
+				snprintf(name, sizeof(name), "%s", e->d_name);
+				break;
+			}
+		if (d)
+			closedir(d);
+	}
+	pthread_mutex_unlock(&lock);
+	return name[0] ? name : "gpsnmea";
+}
+
+const char *dev_file(const char *file)
+{
+	static __thread char buf[8][640];
+	static __thread unsigned int next;
+	char *p = buf[next++ % 8];
+
+	snprintf(p, sizeof(buf[0]), "/sys/bus/platform/devices/%s/%s",
+		 device_name(), file);
+	return p;
 }
 
 static long long now_ms(void)
@@ -63,8 +102,8 @@ long long stat_of(const char *name)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), SYS_DEV "/statistics/%s", name);
-	return read_num(path);
+	snprintf(path, sizeof(path), "statistics/%s", name);
+	return read_num(dev_file(path));
 }
 
 long long sim_stat_of(const char *file, const char *name)
@@ -117,7 +156,9 @@ static void clear_leftovers(void)
 	if (access("/sys/module/gpsnmea", F_OK))
 		return;
 	fprintf(stderr, "# an earlier test left gpsnmea.ko loaded: unloading it\n");
-	if (access(SYS_DEV, F_OK) == 0 && access(SYS_DEV "/driver", F_OK))
+	/* the device the module registers (not a device tree's) left unbound */
+	if (access("/sys/bus/platform/devices/gpsnmea", F_OK) == 0 &&
+	    access("/sys/bus/platform/devices/gpsnmea/driver", F_OK))
 		write_file(SYS_DRV "/bind", "gpsnmea");
 	for (i = 0; i < 100; i++) {
 		ret = unload_driver();
@@ -136,8 +177,8 @@ int load_driver(const char *extra)
 
 	clear_leftovers();
 
-	snprintf(params, sizeof(params),
-		 "gpio_chip=gpsnmea-sim gpio_line=0 baud=%s %s %s",
+	snprintf(params, sizeof(params), "%sbaud=%s %s %s",
+		 bind_dt() ? "" : "gpio_chip=gpsnmea-sim gpio_line=0 ",
 		 env_or("GPSNMEA_BAUD", "9600"),
 		 env_or("GPSNMEA_PARAMS", ""), extra ? extra : "");
 	fd = open(env_or("GPSNMEA_KO", "/modules/gpsnmea.ko"), O_RDONLY);
@@ -146,6 +187,16 @@ int load_driver(const char *extra)
 	ret = syscall(__NR_finit_module, fd, params, 0);
 	ret = ret ? -errno : 0;
 	close(fd);
+	/* A device tree's device that failed its probe does not fail the load. */
+	if (!ret && bind_dt()) {
+		char path[512];
+
+		snprintf(path, sizeof(path), SYS_DRV "/%s", device_name());
+		if (access(path, F_OK)) {
+			unload_driver();
+			ret = -ENODEV;
+		}
+	}
 	return ret;
 }
 
@@ -229,7 +280,7 @@ int sim_feed(const unsigned char *buf, size_t len, const int *stop)
 int bh_list(char names[][16], int max)
 {
 	char buf[256] = "", *tok, *save;
-	int fd = open(SYS_DEV "/bh_available", O_RDONLY), n = 0;
+	int fd = open(dev_file("bh_available"), O_RDONLY), n = 0;
 
 	if (fd < 0)
 		return 0;

@@ -10,6 +10,10 @@
  *   GPSNMEA_CORPUS  folder with NAME.wire / NAME.expect (default /corpus)
  *   GPSNMEA_SPIKES  set: the simulator sends latency spikes, and a replay
  *                   must see some taken as late (gpsnmea.sh sets it)
+ *   GPSNMEA_BIND    "dt": the device comes from a device tree node whose
+ *                   rx-gpios is the sim's line 0 (the arm64 VM), so the
+ *                   module is loaded without gpio_chip= and gpio_line=;
+ *                   otherwise ("lookup", the default) with them
  */
 #ifndef GPSNMEA_SELFTEST_COMMON_H
 #define GPSNMEA_SELFTEST_COMMON_H
@@ -18,10 +22,19 @@
 
 #define SIM_DIR		"/sys/kernel/debug/gpsnmea-sim/line0"
 #define DEV_PATH	"/dev/gpsnmea"
-#define SYS_DEV		"/sys/bus/platform/devices/gpsnmea"
 #define SYS_DRV		"/sys/bus/platform/drivers/gpsnmea"
 
 const char *env_or(const char *name, const char *def);
+/* True when the device comes from the device tree (GPSNMEA_BIND=dt). */
+int bind_dt(void);
+/*
+ * The platform device's name: "gpsnmea" when the module registers it, the
+ * node's name when it comes from a device tree. Found in SYS_DRV once the
+ * device is bound, and kept.
+ */
+const char *device_name(void);
+/* /sys/bus/platform/devices/<device_name()>/@file; valid for 8 calls. */
+const char *dev_file(const char *file);
 int write_file(const char *path, const char *text);
 long long read_num(const char *path);
 long long stat_of(const char *name);

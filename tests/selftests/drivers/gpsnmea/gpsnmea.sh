@@ -11,8 +11,10 @@
 # Environment: GPSNMEA_MODES (bottom halves to run, default all four; those
 # the kernel lacks are tested for refusal only), GPSNMEA_PROGS (default
 # gpsnmea_test), GPSNMEA_TEST_ARGS (options for them, e.g. "-f drv"),
-# GPSNMEA_BAUD, GPSNMEA_KO_DIR (default /modules), and what the programs read
-# (common.h).
+# GPSNMEA_BAUD, GPSNMEA_KO_DIR (default /modules), GPSNMEA_BIND ("dt": the
+# device comes from a device tree node on the sim's line, as in the arm64
+# VM; default "lookup": gpio_chip= and gpio_line= name the line) and what
+# the programs read (common.h).
 #
 # GPSNMEA_SWEEP, if set, runs the programs several times per bottom half:
 # ';'-separated entries "BAUD[+hog|+irq]:OPTIONS", e.g.
@@ -72,13 +74,19 @@ for mode in ${GPSNMEA_MODES:-tasklet bh_wq wq thread}; do
 	bh_param=
 	[ "$mode" = default ] || bh_param="bh=$mode"
 	export GPSNMEA_PARAMS="$bh_param"
-	if ! insmod "$GPSNMEA_KO" gpio_chip=gpsnmea-sim $bh_param 2>/dev/null; then
+	line_param=gpio_chip=gpsnmea-sim
+	[ "${GPSNMEA_BIND:-lookup}" != dt ] || line_param=
+	# shellcheck disable=SC2086 # parameters are words
+	if ! insmod "$GPSNMEA_KO" $line_param $bh_param 2>/dev/null; then
 		# Kept out of the run: this kernel lacks the mechanism.
 		# gpsnmea_test's bh_param_refused checks the refusal itself.
 		echo "# bh=$mode refused by $(uname -r): skipped"
 		continue
 	fi
-	echo "# bottom half: $(cat /sys/bus/platform/devices/gpsnmea/bh)${bh_param:+ ($bh_param)}, $(uname -r)"
+	# The device is the one bound to the driver (a device tree names it).
+	for dev in /sys/bus/platform/drivers/gpsnmea/*/bh; do
+		echo "# bottom half: $(cat "$dev")${bh_param:+ ($bh_param)}, $(uname -r), device ${dev%/bh}"
+	done
 	rmmod gpsnmea
 	if [ -z "${GPSNMEA_SWEEP:-}" ]; then
 		run_progs "${GPSNMEA_TEST_ARGS:-}" || rc=1

@@ -37,7 +37,7 @@ static void *switcher_thread(void *arg)
 
 	while (!__atomic_load_n(&sw->stop, __ATOMIC_RELAXED) && n > 1) {
 		usleep(sw->period_us);
-		if (write_file(SYS_DEV "/bh", names[i++ % n]))
+		if (write_file(dev_file("bh"), names[i++ % n]))
 			sw->errors++;
 		else
 			sw->switches++;
@@ -96,13 +96,13 @@ TEST_F(bh, switch_needs_root_and_a_known_name)
 	pid_t pid;
 	int status;
 
-	EXPECT_EQ(-EINVAL, write_file(SYS_DEV "/bh", "nosuchthing"));
+	EXPECT_EQ(-EINVAL, write_file(dev_file("bh"), "nosuchthing"));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		_exit(write_file(SYS_DEV "/bh", "wq") == -EACCES ? 0 : 1);
+		_exit(write_file(dev_file("bh"), "wq") == -EACCES ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -185,12 +185,12 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
 		ASSERT_LT(0, a);
 		ASSERT_LT(0, b);
 		usleep(10000 + (i % 7) * 3000);
-		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", "gpsnmea"));
+		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", device_name()));
 		ASSERT_EQ(a, waitpid(a, &status, 0));
 		EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		ASSERT_EQ(b, waitpid(b, &status, 0));
 		EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		ASSERT_EQ(0, write_file(SYS_DRV "/bind", "gpsnmea"));
+		ASSERT_EQ(0, write_file(SYS_DRV "/bind", device_name()));
 	}
 	for (i = 0; i < cycles; i++) {
 		ASSERT_EQ(0, unload_driver());

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The /dev/gpsnmea ioctls and records seen by a 32-bit (i386) program on a
- * 64-bit kernel, i.e. through compat_ioctl. Built with -m32 -nostdlib so
- * that no 32-bit C library is needed: raw "int $0x80" system calls only.
+ * The /dev/gpsnmea ioctls and records seen by a 32-bit program on a 64-bit
+ * kernel, i.e. through compat_ioctl: i386 on amd64, AArch32 (armhf) on
+ * arm64. Built with -nostdlib so that no 32-bit C library is needed: raw
+ * system calls only ("int $0x80", "svc #0"; both ABIs number the calls
+ * used here alike).
  * Run by gpsnmea_readers_test (records.compat32) with the driver loaded on
  * the simulated GPS; exits 0 when every check holds, else with the number
  * of the first check that failed.
@@ -19,6 +21,7 @@
 #define EINVAL		22
 #define ENOTTY		25
 
+#if defined(COMPAT_I386)
 static long sys3(long nr, long a, long b, long c)
 {
 	long ret;
@@ -29,6 +32,23 @@ static long sys3(long nr, long a, long b, long c)
 		      : "memory");
 	return ret;
 }
+#elif defined(COMPAT_ARM)
+static long sys3(long nr, long a, long b, long c)
+{
+	register long r7 asm("r7") = nr;
+	register long r0 asm("r0") = a;
+	register long r1 asm("r1") = b;
+	register long r2 asm("r2") = c;
+
+	asm volatile ("svc #0"
+		      : "+r" (r0)
+		      : "r" (r7), "r" (r1), "r" (r2)
+		      : "memory");
+	return r0;
+}
+#else
+#error "gpsnmea_compat32: build with -DCOMPAT_I386 or -DCOMPAT_ARM (Makefile)"
+#endif
 
 static const char sentence[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
 
@@ -91,7 +111,11 @@ static int check(void)
 	return 0;
 }
 
-__attribute__((force_align_arg_pointer)) void _start(void)
+/* i386: the kernel enters with the stack 4-byte aligned, gcc wants 16. */
+#ifdef COMPAT_I386
+__attribute__((force_align_arg_pointer))
+#endif
+void _start(void)
 {
 	sys3(NR_EXIT, check(), 0, 0);
 	__builtin_unreachable();

@@ -539,7 +539,7 @@ static void check_types(struct __test_metadata *_metadata,
 		len += snprintf(want + len, sizeof(want) - len, "%s %llu\n",
 				names[t], counts[t]);
 	snprintf(want + len, sizeof(want) - len, "other 0\n");
-	f = fopen(SYS_DEV "/statistics/sentence_types", "r");
+	f = fopen(dev_file("statistics/sentence_types"), "r");
 	ASSERT_NE(NULL, f);
 	len = fread(got, 1, sizeof(got) - 1, f);
 	fclose(f);
@@ -754,7 +754,7 @@ TEST_F(records, sentence_types)
 	ASSERT_EQ(0, sim_send(in, strlen(in)));
 	ASSERT_EQ(0, sim_wait_idle(10000));
 	ASSERT_EQ(0, wait_sentences(5, 10));
-	f = fopen(SYS_DEV "/statistics/sentence_types", "r");
+	f = fopen(dev_file("statistics/sentence_types"), "r");
 	ASSERT_NE(NULL, f);
 	n = fread(got, 1, sizeof(got) - 1, f);
 	fclose(f);
@@ -852,7 +852,7 @@ TEST(allow_no_checksum)
 	for (allow = 0; allow < 2; allow++) {
 		ASSERT_EQ(0, sim_setup());
 		ASSERT_EQ(0, load_driver(allow ? "allow_no_checksum=1" : NULL));
-		EXPECT_EQ(allow, read_num(SYS_DEV "/allow_no_checksum"));
+		EXPECT_EQ(allow, read_num(dev_file("allow_no_checksum")));
 		fd = open(DEV_PATH, O_RDONLY);
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, sim_send(in, strlen(in)));

@@ -530,12 +530,12 @@ static void *binder_thread(void *arg)
 	while (!__atomic_load_n(&stop_helpers, __ATOMIC_RELAXED)) {
 		usleep(rnd_in(&h->rng, 100000, 800000));
 		h->decoded += stat_of("sentences");
-		ret = write_file(SYS_DRV "/unbind", "gpsnmea");
+		ret = write_file(SYS_DRV "/unbind", device_name());
 		count(&h->t, OP_BIND, -ret);
 		if (ret)
 			bad(&h->t, OP_BIND, "unbind: %d", ret);
 		usleep(rnd_in(&h->rng, 1000, 100000));
-		ret = write_file(SYS_DRV "/bind", "gpsnmea");
+		ret = write_file(SYS_DRV "/bind", device_name());
 		count(&h->t, OP_BIND, -ret);
 		if (ret)
 			bad(&h->t, OP_BIND, "bind: %d", ret);
@@ -552,7 +552,7 @@ static void *binder_thread(void *arg)
 		close(fd);
 		/* A bound device starts with the module's bottom half. */
 		if (nbh > 0) {
-			ret = write_file(SYS_DEV "/bh", bh[rnd(&h->rng) % nbh]);
+			ret = write_file(dev_file("bh"), bh[rnd(&h->rng) % nbh]);
 			count(&h->t, OP_BIND, -ret);
 			if (ret)
 				bad(&h->t, OP_BIND, "bh switch: %d", ret);
