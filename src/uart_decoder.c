@@ -437,7 +437,7 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 {
 	/* A fall from an unknown level: the line was at mark before it. */
-	bool was_mark = d->level | !d->level_valid;
+	bool was_mark = d->level || !d->level_valid;
 	u32 k = BEYOND;
 	s64 u = 0;
 
