@@ -237,7 +237,8 @@ struct gpsnmea_slot {
  * @switch_lock: serialises bottom-half changes with each other
  * @stopping: set once at teardown; the idle timer stops kicking
  * @tasklet: used by the tasklet mechanism
- * @work: used by the bh_wq and wq mechanisms
+ * @bh_work: the bh_wq mechanism's work item
+ * @work: the wq mechanism's work item
  * @wq: the wq mechanism's own workqueue
  * @idle_timer: runs the bottom half: armed by the top half at the batch
  *	deadline, and by the bottom half when the UART decoder's frame in
@@ -299,6 +300,7 @@ struct gpsnmea {
 	struct mutex switch_lock;	/* serialises bottom-half changes */
 	bool stopping;
 	struct tasklet_struct tasklet;
+	struct work_struct bh_work;
 	struct work_struct work;
 	struct workqueue_struct *wq;
 	struct hrtimer idle_timer;

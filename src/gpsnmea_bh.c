@@ -62,11 +62,25 @@ static const struct gpsnmea_bh_ops gpsnmea_bh_tasklet = {
 
 /* --- work items: bh_wq (softirq context) and wq (a kworker thread) --- */
 
+/*
+ * Each mechanism has a work item of its own: lockdep gives a work item's
+ * completion one class, and a WQ_BH worker runs it in softirq context, a
+ * kworker in process context with softirqs on. One item switched between
+ * the two would look like inconsistent lock usage.
+ */
+static void gpsnmea_bh_work_fn(struct work_struct *work)
+{
+	gpsnmea_bh_process(container_of(work, struct gpsnmea, bh_work));
+}
+
 static void gpsnmea_work_fn(struct work_struct *work)
 {
-	struct gpsnmea *gn = container_of(work, struct gpsnmea, work);
+	gpsnmea_bh_process(container_of(work, struct gpsnmea, work));
+}
 
-	gpsnmea_bh_process(gn);
+static void gpsnmea_bh_work_quiesce(struct gpsnmea *gn)
+{
+	cancel_work_sync(&gn->bh_work);
 }
 
 static void gpsnmea_work_quiesce(struct gpsnmea *gn)
@@ -81,7 +95,7 @@ static int gpsnmea_bh_wq_start(struct gpsnmea *gn)
 
 static irqreturn_t gpsnmea_bh_wq_schedule(struct gpsnmea *gn)
 {
-	queue_work(GPSNMEA_SYSTEM_BH_WQ, &gn->work);
+	queue_work(GPSNMEA_SYSTEM_BH_WQ, &gn->bh_work);
 	return IRQ_HANDLED;
 }
 
@@ -92,7 +106,7 @@ static const struct gpsnmea_bh_ops gpsnmea_bh_bh_wq = {
 #endif
 	.start = gpsnmea_bh_wq_start,
 	.schedule = gpsnmea_bh_wq_schedule,
-	.quiesce = gpsnmea_work_quiesce,
+	.quiesce = gpsnmea_bh_work_quiesce,
 	.stop = gpsnmea_nothing,
 };
 
@@ -430,6 +444,7 @@ int gpsnmea_bh_init(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
 
 	uart_dec_init(&gn->dec, &ucfg, gpsnmea_bh_emit, gn);
 	nmea_framer_init(&gn->framer, &fcfg);
+	INIT_WORK(&gn->bh_work, gpsnmea_bh_work_fn);
 	INIT_WORK(&gn->work, gpsnmea_work_fn);
 	gpsnmea_hrtimer_setup(&gn->idle_timer, gpsnmea_idle_timer_fn,
 			      CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
