@@ -272,7 +272,9 @@ static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
  * and framer's counters copied; the fix and sentence-type tables only when
  * the run completed a sentence. The write section is short and never waits;
  * preemption is off for it (wq and thread run in tasks) so that a reader
- * never spins on a preempted writer.
+ * never spins on a preempted writer, and so are softirqs: bh_wq and tasklet
+ * write it in softirq context, and lockdep wants one context for a
+ * seqcount's writers whichever mechanism runs.
  */
 static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 			       unsigned int queued, unsigned int handled,
@@ -282,6 +284,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	unsigned int bucket = latency_ns ? min(fls64(latency_ns),
 					       GPSNMEA_LAT_BUCKETS - 1) : 0;
 
+	local_bh_disable();
 	preempt_disable();
 	write_seqcount_begin(&gn->stats_seq);
 	st->bh_runs++;
@@ -301,6 +304,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	st->gnss_drops = gn->gnss_drops;
 	write_seqcount_end(&gn->stats_seq);
 	preempt_enable();
+	local_bh_enable();
 
 	if (new_sentences) {
 		spin_lock_bh(&gn->stats_lock);
