@@ -123,7 +123,7 @@ help:
 	@echo "make demo         VM + simulated GPS: live sentences, statistics, fix, verdict (setup only what it needs)"
 	@echo "make unit         host unit tests (decoder, framer, fix, end to end)"
 	@echo "make lint         checkpatch --strict, W=1 + sparse C=2 on each kernel, coccicheck"
-	@echo "make check        every test; ends with 'N passed, N failed' (about 50 min)"
+	@echo "make check        every test; ends with 'N passed, N failed' (about 30 min)"
 	@echo "make check-debug  VM tests on lockdep/KASAN/UBSAN and KCSAN kernels built from linux-source (first build: long)"
 	@echo "make check-next   compile (W=1) for the newest Debian 7.x kernel in a trixie chroot"
 	@echo "make bench        performance table and plot"

@@ -410,7 +410,7 @@ static int gpsnmea_probe(struct platform_device *pdev)
 
 	gn->storm_budget = gn->baud / 50 + 32;
 	gn->batch_ns = min_t(u64, GPSNMEA_BATCH_MAX_NS,
-			     div_u64(GPSNMEA_BATCH_FRAMES * 10 * NSEC_PER_SEC,
+			     div_u64(GPSNMEA_BATCH_FRAMES * 10 * (u64)NSEC_PER_SEC,
 				     gn->baud));
 
 	/*
