@@ -264,15 +264,21 @@ static u64 sim_half_time(const struct sim_line *l, u64 half)
 				   l->half_denom);
 }
 
-static u32 sim_rand(struct sim_line *l)
+/* xorshift64: a reproducible sequence per seed, cheap in hard IRQ */
+static u32 sim_xorshift(u64 *state)
 {
-	u64 x = l->rng;
+	u64 x = *state;
 
 	x ^= x << 13;
 	x ^= x >> 7;
 	x ^= x << 17;
-	l->rng = x;
+	*state = x;
 	return x >> 32;
+}
+
+static u32 sim_rand(struct sim_line *l)
+{
+	return sim_xorshift(&l->rng);
 }
 
 /* Extra delay of the next timer expiry: the jitter fault. */
@@ -1152,13 +1158,7 @@ static const struct file_operations sim_tx_fops = {
 
 static u32 sim_load_rand(struct sim_load *ld)
 {
-	u64 x = ld->rng;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	ld->rng = x;
-	return x >> 32;
+	return sim_xorshift(&ld->rng);
 }
 
 /* lo..hi (hi >= lo) from one draw, without a division */
