@@ -343,3 +343,50 @@ sync_sources() {
 		--include='/tests/' --include='/tests/sim/***' \
 		--exclude='*' "$REPO/" "$1/"
 }
+
+# known_races LOG: LOG without the KCSAN reports of tests/vm/kcsan-known-races
+# (races inside the kernel's own code, named there with the reason), each
+# left out with one line on stderr. A report that names one of our modules
+# anywhere is kept, whatever its pair.
+known_races() {
+	awk -v known="$REPO/tests/vm/kcsan-known-races" -v file="${1##*/}" '
+	BEGIN {
+		while ((getline line < known) > 0) {
+			if (line ~ /^#/ || line !~ /[^ \t]/)
+				continue
+			split(line, f, /[ \t]+/)
+			pair[f[1] " " f[2]] = 1
+			pair[f[2] " " f[1]] = 1
+		}
+	}
+	function flush(keep, i) {
+		for (i = 1; i <= n; i++)
+			if (keep)
+				print buf[i]
+		n = 0
+		inside = 0
+	}
+	/BUG: KCSAN: data-race in / {
+		flush(1)
+		inside = 1
+		s = $0
+		sub(/.*data-race in /, "", s)
+		sub(/\r$/, "", s)
+		split(s, g, / \/ /)
+		name = g[1] " " g[2]
+		ours = 0
+	}
+	!inside { print; next }
+	{ buf[++n] = $0 }
+	/gpsnmea/ { ours = 1 }
+	/====================/ && n > 1 {
+		if ((name in pair) && !ours) {
+			printf "vm-run: %s: left out a known KCSAN report in the kernel'"'"'s own code: %s\n", file, name > "/dev/stderr"
+			flush(0)
+		} else {
+			flush(1)
+		}
+	}
+	END { flush(1) }
+	' "$1"
+}
