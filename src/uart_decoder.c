@@ -36,7 +36,9 @@
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
- * than the ones after it (see Documentation/decoder.rst).
+ * than the ones after it (see Documentation/decoder.rst). A start edge
+ * well after that position may be late, or come after an idle gap of a
+ * fraction of a bit: the frame's next edges decide (dec_alt()).
  *
  * All work is O(1) per edge, with few branches that depend on the data;
  * the (64-bit, div_u64()/div_s64()) divisions are per frame.
@@ -120,7 +122,7 @@ void uart_dec_reset(struct uart_dec *d)
  *
  * Return: the nearest position after the previous edge's, or BEYOND.
  */
-static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
+static inline u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 {
 	s64 x = (s64)(t - d->frame_start);
 	s64 p = d->period, b;
@@ -414,7 +416,7 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
  * longer than one bit), and the grid would then be that far off for the
  * whole frame. Where the latency is tight enough for edges to tell (the
  * spread learnt, and the range of the last frame's offsets, under 1/4
- * bit), the frame goes on on the old grid undecided, and its next edges
+ * bit), the frame continues the old grid undecided, and its next edges
  * choose (dec_alt()).
  */
 static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
@@ -477,8 +479,8 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
  * An edge at @t inside the frame, at position @k, offset @u; it refines
  * the grid unless it is a spike or the frame is undecided (dec_alt()).
  */
-static void dec_frame_edge(struct uart_dec *d, u64 t, bool mark, u32 k,
-			   s64 u)
+static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
+				  u32 k, s64 u)
 {
 	bool spike = dec_spike(d, &k, u, mark);
 
@@ -570,7 +572,8 @@ static bool dec_alt(struct uart_dec *d, u64 t, bool mark, u32 k, s64 u)
 
 	if (k != BEYOND) {
 		/* The nearest position on the start edge's grid but 0. */
-		x = (s64)(t - d->start_t) * (1 << FRAC);
+		x = t - d->start_t;
+		x *= 1 << FRAC;
 		kb = ((u64)(x + p / 2) * d->inverse) >> INVERSE_SHIFT;
 		kb += x >= (s64)kb * p + p / 2;
 		kb = max_t(u64, kb, 1);
@@ -598,7 +601,8 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 
 	if (d->in_frame || d->grid_valid)
 		k = dec_locate(d, t, &u);
-	if (d->in_frame && d->alt && dec_alt(d, t, mark, k, u))
+	/* Only a frame in progress is undecided. */
+	if (d->alt && dec_alt(d, t, mark, k, u))
 		k = dec_locate(d, t, &u);
 	if (d->in_frame)
 		dec_frame_edge(d, t, mark, k, u);
