@@ -36,7 +36,9 @@
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
- * than the ones after it (see Documentation/decoder.rst).
+ * than the ones after it (see Documentation/decoder.rst). A start edge
+ * well after that position may be late, or come after an idle gap of a
+ * fraction of a bit: the frame's next edges decide (dec_alt()).
  *
  * All work is O(1) per edge, with few branches that depend on the data;
  * the (64-bit, div_u64()/div_s64()) divisions are per frame.
@@ -70,6 +72,7 @@ static void dec_abort(struct uart_dec *d)
 	d->in_frame = false;
 	d->grid_valid = false;
 	d->pending = false;
+	d->alt = false;
 }
 
 /* Use bit time @p (1/16 ns) from now on. */
@@ -119,7 +122,7 @@ void uart_dec_reset(struct uart_dec *d)
  *
  * Return: the nearest position after the previous edge's, or BEYOND.
  */
-static u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
+static inline u32 dec_locate(const struct uart_dec *d, u64 t, s64 *u)
 {
 	s64 x = (s64)(t - d->frame_start);
 	s64 p = d->period, b;
@@ -379,58 +382,213 @@ static void dec_next_frame(struct uart_dec *d)
 					    d->base_weight + d->drift_bits)));
 }
 
-/* A start edge at @t, grid position @k of the last frame, offset @u. */
+/* A grid of the start edge at @t's own: a new burst. */
+static void dec_new_grid(struct uart_dec *d, u64 t)
+{
+	d->frame_start = t;
+	d->phase = 0;
+	d->lo = 0;
+	d->hi = 0;
+	d->floor = 0;
+	d->floor_edges = 0;
+	d->spikes = 0;
+	d->mean = 0;
+	d->edges = 1;
+	d->base = d->rate;
+	d->base_weight = min_t(u32, d->rate_bits, RATE_TRUST);
+	dec_set_period(d, d->base);
+	d->drift_bits = 0;
+}
+
+/*
+ * dec_start - a start edge
+ * @t: its time
+ * @k: its grid position in the last frame
+ * @u: its offset from the centre of that frame's bit 0, 1/16 ns
+ *
+ * Right after a good stop bit, the grid goes on: at position 10, or one
+ * position later for a start edge late by up to 3/4 bit (or, once the
+ * floor is known, by more than the floor allows; see dec_spike()).
+ * Otherwise the start edge begins a new grid on itself.
+ *
+ * A start edge more than 1/4 bit after position 10 may also come after
+ * an idle gap of a fraction of a bit: legal 8N1 (a stop bit may be
+ * longer than one bit), and the grid would then be that far off for the
+ * whole frame. Where the latency is tight enough for edges to tell (the
+ * spread learnt, and the range of the last frame's offsets, under 1/4
+ * bit), the frame continues the old grid undecided, and its next edges
+ * choose (dec_alt()).
+ */
 static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 {
 	s64 p = d->period;
+	bool go_on = false, late = false;
+	u64 dt = 0;
 
-	/*
-	 * Right after a good stop bit, the grid goes on. An 8N1 sender leaves
-	 * no gaps of about a bit, so that is leant towards while the bit time
-	 * is still being learnt.
-	 */
 	if (d->grid_valid && k == FRAME_BITS + 1 &&
 	    d->floor_edges >= MEAN_EDGES &&
 	    u - k * p < d->floor - (p >> EARLY_SLACK)) {
-		/* A late start edge: the grid goes on without it. */
-		d->stats.late_edges++;
-		dec_spread(d);
-		dec_next_frame(d);
+		go_on = true;
+		late = true;
 	} else if (d->grid_valid && (k == FRAME_BITS ||
 				     (k == FRAME_BITS + 1 &&
 				      u < FRAME_BITS * p + 3 * p / 4))) {
-		dec_rate(d, t - d->start_t, FRAME_BITS);
+		go_on = true;
+		dt = t - d->start_t;
 		/*
 		 * More than half a bit late says little of the grid, unless
 		 * the latency spread is that wide.
 		 */
-		if (k == FRAME_BITS || d->spread > d->period / 2)
-			dec_track(d, u, FRAME_BITS);
-		else
+		late = k != FRAME_BITS && d->spread <= d->period / 2;
+	}
+
+	if (go_on && u - FRAME_BITS * p > p / 4 && d->spread < p / 4 &&
+	    (d->frame_hi < d->frame_lo || d->frame_hi - d->frame_lo < p / 4)) {
+		dec_spread(d);
+		d->alt = true;
+		d->alt_late = late;
+		d->alt_dt = dt;
+		d->alt_votes[0] = 0;
+		d->alt_votes[1] = 0;
+		d->alt_score = 0;
+		d->alt_held = 0;
+		d->alt_late_edges = d->stats.late_edges;
+		d->alt_skew = d->skew;
+		dec_next_frame(d);
+	} else if (go_on) {
+		if (dt)
+			dec_rate(d, dt, FRAME_BITS);
+		if (late)
 			d->stats.late_edges++;
+		else
+			dec_track(d, u, FRAME_BITS);
 		dec_spread(d);
 		dec_next_frame(d);
 	} else {
 		dec_spread(d);
-		d->frame_start = t;
-		d->phase = 0;
-		d->lo = 0;
-		d->hi = 0;
-		d->floor = 0;
-		d->floor_edges = 0;
-		d->spikes = 0;
-		d->mean = 0;
-		d->edges = 1;
-		d->base = d->rate;
-		d->base_weight = min_t(u32, d->rate_bits, RATE_TRUST);
-		dec_set_period(d, d->base);
-		d->drift_bits = 0;
+		dec_new_grid(d, t);
 	}
 	d->in_frame = true;
 	d->start_t = t;
 	d->edge_t = t;
 	d->bit_pos = 0;
 	d->shift = 0;
+}
+
+/*
+ * An edge at @t inside the frame, at position @k, offset @u; it refines
+ * the grid unless it is a spike or the frame is undecided (dec_alt()).
+ */
+static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
+				  u32 k, s64 u)
+{
+	bool spike = dec_spike(d, &k, u, mark);
+
+	dec_sample(d, k);
+	if (d->in_frame) {
+		if (!spike && !d->alt)
+			dec_track(d, u, k);
+		d->edge_t = t;
+	}
+}
+
+/* The undecided start edge was late: as dec_start() would have had it. */
+static void dec_alt_keep(struct uart_dec *d)
+{
+	d->alt = false;
+	if (d->alt_dt)
+		dec_rate(d, d->alt_dt, FRAME_BITS);
+	d->stats.late_edges += d->alt_late;
+}
+
+/*
+ * The undecided start edge came after a gap: the frame begins a grid of
+ * its own, and the edges held so far are placed again on it.
+ */
+static void dec_alt_move(struct uart_dec *d)
+{
+	u32 i, k;
+	s64 u;
+
+	d->alt = false;
+	d->stats.late_edges = d->alt_late_edges;
+	d->skew = d->alt_skew;
+	dec_new_grid(d, d->start_t);
+	d->frame_lo = S64_LARGE;
+	d->frame_hi = -S64_LARGE;
+	d->edge_t = d->start_t;
+	d->bit_pos = 0;
+	d->shift = 0;
+	d->level = false;
+	for (i = 0; i < d->alt_held; i++) {
+		k = dec_locate(d, d->alt_t[i], &u);
+		dec_frame_edge(d, d->alt_t[i], d->alt_level[i], k, u);
+		d->level = d->alt_level[i];
+	}
+}
+
+/* Decide an undecided frame by its votes; true if it moved. */
+static bool dec_alt_decide(struct uart_dec *d)
+{
+	u32 keep = d->alt_votes[0], move = d->alt_votes[1];
+
+	if (move > keep || (move == keep && d->alt_score > 0)) {
+		dec_alt_move(d);
+		return true;
+	}
+	dec_alt_keep(d);
+	return false;
+}
+
+static s64 dec_abs(s64 v)
+{
+	return v < 0 ? -v : v;
+}
+
+/*
+ * dec_alt - weigh an edge of an undecided frame (see dec_start())
+ * @t: its time
+ * @mark: its level
+ * @k: its grid position on the old grid (dec_locate())
+ * @u: its offset from the centre of bit 0 there, 1/16 ns
+ *
+ * On the old grid, the edges after a late start edge sit where edges
+ * usually do, near the average offset of the burst's edges; after a gap
+ * they are all off by the gap, and sit near the positions of a grid on
+ * the start edge itself. Each edge votes for the grid it fits better; two
+ * votes decide. So one edge as late as the start edge before it (two late
+ * edges in a row) does not move the frame, nor does one edge whose own
+ * latency puts it nearer the old grid keep it. An edge the old grid would
+ * end the frame with, and the idle timer, decide at once (a tie by how
+ * much better the edges fit); a frame has an edge before its stop bit, so
+ * there is always one vote.
+ *
+ * Return: true if the frame moved; @k and @u are then stale.
+ */
+static bool dec_alt(struct uart_dec *d, u64 t, bool mark, u32 k, s64 u)
+{
+	s64 p = d->period, x, m;
+	u64 kb;
+
+	if (k != BEYOND) {
+		/* The nearest position on the start edge's grid but 0. */
+		x = t - d->start_t;
+		x *= 1 << FRAC;
+		kb = ((u64)(x + p / 2) * d->inverse) >> INVERSE_SHIFT;
+		kb += x >= (s64)kb * p + p / 2;
+		kb = max_t(u64, kb, 1);
+		m = dec_abs(u - (s64)k * p - d->mean) -
+		    dec_abs(x - (s64)kb * p);
+		d->alt_votes[m > 0]++;
+		d->alt_score += m;
+		if (k < FRAME_BITS && d->alt_votes[0] < 2 &&
+		    d->alt_votes[1] < 2) {
+			d->alt_t[d->alt_held] = t;
+			d->alt_level[d->alt_held++] = mark;
+			return false;
+		}
+	}
+	return dec_alt_decide(d);
 }
 
 /* An edge that passed the glitch filter. */
@@ -443,16 +601,11 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 
 	if (d->in_frame || d->grid_valid)
 		k = dec_locate(d, t, &u);
-	if (d->in_frame) {
-		bool spike = dec_spike(d, &k, u, mark);
-
-		dec_sample(d, k);
-		if (d->in_frame) {
-			if (!spike)
-				dec_track(d, u, k);
-			d->edge_t = t;
-		}
-	}
+	/* Only a frame in progress is undecided. */
+	if (d->alt && dec_alt(d, t, mark, k, u))
+		k = dec_locate(d, t, &u);
+	if (d->in_frame)
+		dec_frame_edge(d, t, mark, k, u);
 	d->level = mark;
 	d->level_valid = true;
 	if (!d->in_frame && was_mark && !mark)
@@ -501,8 +654,12 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 static u64 dec_frame_deadline(const struct uart_dec *d)
 {
 	s64 p = d->period;
-	s64 v = d->phase + FRAME_BITS * p - (p >> EARLY_SLACK);
+	s64 v = FRAME_BITS * p - (p >> EARLY_SLACK);
 
+	/* Undecided (dec_alt()): the later grid, on the start edge. */
+	if (d->alt)
+		return d->start_t + ((v + (1 << FRAC) - 1) >> FRAC);
+	v += d->phase;
 	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
 }
 
@@ -515,8 +672,11 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 		d->pending = false;
 		dec_commit(d, d->pending_t, d->pending_level);
 	}
-	if (d->in_frame && now_ns >= dec_frame_deadline(d))
+	if (d->in_frame && now_ns >= dec_frame_deadline(d)) {
+		if (d->alt)
+			dec_alt_decide(d);
 		dec_sample(d, BEYOND);
+	}
 }
 
 u64 uart_dec_deadline(const struct uart_dec *d)

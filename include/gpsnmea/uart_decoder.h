@@ -95,6 +95,17 @@ struct uart_dec {
 	u32 base_weight;	/* ... and its weight, bits */
 	s64 drift;		/* drift of the grid from @base since, _q, ... */
 	u32 drift_bits;		/* ... over this many bits (0: first frame) */
+	/* a start edge off its grid position: late, or after a short gap? */
+	bool alt;		/* undecided: it may begin a grid of its own */
+	bool alt_late;		/* if it is late: counted so */
+	u32 alt_votes[2];	/* edges that fit the old grid, its own grid */
+	s64 alt_score;		/* by how much its own one fits better, _q */
+	u32 alt_held;		/* edges placed on the old grid meanwhile */
+	u64 alt_t[2];		/* ... their times and levels, to place them */
+	bool alt_level[2];	/* again on its own grid */
+	u64 alt_dt;		/* start to start, for the bit time (0: none) */
+	u64 alt_late_edges;	/* @stats.late_edges and ... */
+	s64 alt_skew;		/* ... @skew before the frame */
 	/* learnt across bursts */
 	u32 spread;		/* latency spread (peak to peak), _q */
 	s64 skew;		/* average offset minus middle of range, _q */

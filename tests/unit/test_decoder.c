@@ -707,6 +707,106 @@ static void test_storm_gap(void)
 	}
 }
 
+/*
+ * Idle gaps of a fraction of a bit between frames: legal 8N1 (a stop bit
+ * may last longer than one bit), and what a sender does that starts a
+ * frame when its software hands it the next byte. The test VM's storm test
+ * writes its sentences one at a time and sends the second 0.7 bit after
+ * the first one's stop bit. To a grid that goes on across frames, such a
+ * start edge looks like a late one; the frame's other edges tell which it
+ * is. Gaps of 0.05..1.95 bit, after every sentence and in the middle of
+ * each, right after loading and after 2000 frames (bit time and floor
+ * learnt); edges on time, 0.02..0.06 bit late (the VM's usual) or with
+ * tail latency up to 0.2 bit. Every byte must come out, but with tail
+ * latency for gaps of 0.7..0.85 bit: a frame's few edges then differ by
+ * less than 0.3 bit between the two grids, and their own latency by up
+ * to 0.2 bit (printed, not required).
+ */
+#define GAP_STEPS	39
+#define GAP_LATENCIES	3
+#define GAP_WARMUP	2000
+#define GAP_SENTENCES	12
+
+static size_t sub_bit_gaps(u32 baud, double gap, int latency, bool warm,
+			   u64 seed)
+{
+	static const char s[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n";
+	struct uart_dec d;
+	struct wave w;
+	struct rx rx;
+	size_t i, j, first, errors;
+	u64 rng = seed;
+
+	wave_init(&w, baud, 0, latency == 2 ? 10 : 0, JITTER_TAIL, seed);
+	wave_hold(&w, true, 3);
+	for (i = 0; warm && i < GAP_WARMUP; i++)
+		wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+	first = w.frames;
+	for (i = 0; i < GAP_SENTENCES; i++) {
+		for (j = 0; s[j]; j++) {
+			wave_byte(&w, s[j]);
+			if (j == 20)
+				wave_hold(&w, true, gap);
+		}
+		wave_hold(&w, true, gap);
+	}
+	wave_hold(&w, true, 20);
+	if (latency == 1) {
+		/* At most 0.04 bit apart, less than the shortest gap. */
+		for (i = 0; i < w.n; i++)
+			wave_delay(&w, i, 0.02 + 0.04 * rng_unit(&rng));
+	}
+	dec_setup(&d, &rx, baud, false, 0);
+	CHECK(wave_feed(&d, &w, 0, w.n, false));
+	CHECK(dec_flush(&d));
+	errors = wave_errors_from(&w, &rx, first, NULL) +
+		 d.stats.framing_errors;
+	rx_free(&rx);
+	wave_free(&w);
+	return errors;
+}
+
+static void test_sub_bit_gaps(void)
+{
+	static const u32 gap_bauds[] = { 9600, 115200 };
+	static const char *const lat_name[GAP_LATENCIES] = {
+		"none", "0.02-0.06", "tail 0.2",
+	};
+	size_t r[GAP_STEPS], total;
+	double gap;
+	int b, l, g, warm;
+
+	for (b = 0; b < 2; b++) {
+		for (warm = 0; warm < 2; warm++) {
+			printf("# %u baud, %s: errors with gaps of (bit)\n#   latency  ",
+			       gap_bauds[b], warm ? "warm" : "cold");
+			for (g = 0; g < GAP_STEPS; g++)
+				printf("%5.2f", 0.05 * (g + 1));
+			printf("\n");
+			for (l = 0; l < GAP_LATENCIES; l++) {
+				total = 0;
+				for (g = 0; g < GAP_STEPS; g++) {
+					gap = 0.05 * (g + 1);
+					r[g] = sub_bit_gaps(gap_bauds[b], gap, l,
+							    warm, 100 * g + l + 1);
+					if (l < 2 || gap < 0.675 || gap > 0.875)
+						total += r[g];
+				}
+				printf("#   %-9s ", lat_name[l]);
+				for (g = 0; g < GAP_STEPS; g++)
+					printf("%5zu", r[g]);
+				printf("\n");
+				if (total)
+					test_fail(__FILE__, __LINE__,
+						  "%u baud, %s, latency %s: %zu errors",
+						  gap_bauds[b],
+						  warm ? "warm" : "cold",
+						  lat_name[l], total);
+			}
+		}
+	}
+}
+
 /* Out-of-range settings are clamped, not trusted. */
 static void test_config_clamp(void)
 {
@@ -744,5 +844,6 @@ const struct test decoder_tests[] = {
 	{ "decoder_long_burst_2g_bits", test_long_burst_2g_bits },
 	{ "decoder_fuzz_corpus", test_fuzz_corpus },
 	{ "decoder_late_stop_then_late_start", test_late_pair },
+	{ "decoder_sub_bit_gaps", test_sub_bit_gaps },
 	TEST_END
 };
