@@ -36,10 +36,14 @@
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
- * than the ones after it (see Documentation/decoder.rst).
+ * than the ones after it (see Documentation/decoder.rst). A start edge
+ * more than half a bit after that position is taken as late, unless the
+ * frame's next edges say that it came on time after an idle gap
+ * (dec_gap()): a sender may start a frame at any time after a stop bit.
  *
  * All work is O(1) per edge, with few branches that depend on the data;
- * the (64-bit, div_u64()/div_s64()) divisions are per frame.
+ * the (64-bit, div_u64()/div_s64()) divisions are per frame, and per edge
+ * of a frame whose start edge may have followed a gap.
  */
 #include <gpsnmea/uart_decoder.h>
 
@@ -60,6 +64,7 @@
 #define RATE_PRIOR	64	/* weight of the nominal bit time, bits */
 #define RATE_HISTORY	32768	/* bits of bit time history kept */
 #define RATE_TRUST	1024	/* most weight of that history in a burst */
+#define GAP_VOTES	2	/* edges that make a late start edge a gap */
 
 #define INVERSE_SHIFT	48	/* @inverse is 2^48 / @period */
 
@@ -70,6 +75,7 @@ static void dec_abort(struct uart_dec *d)
 	d->in_frame = false;
 	d->grid_valid = false;
 	d->pending = false;
+	d->gap = 0;
 }
 
 /* Use bit time @p (1/16 ns) from now on. */
@@ -325,6 +331,7 @@ static void dec_complete(struct uart_dec *d)
 	d->in_frame = false;
 	d->grid_valid = good;
 	d->bit_pos = STOP_BIT;
+	d->gap = 0;
 	if (!good) {
 		d->stats.framing_errors++;
 		return;
@@ -379,21 +386,56 @@ static void dec_next_frame(struct uart_dec *d)
 					    d->base_weight + d->drift_bits)));
 }
 
+/* A grid of its own for the frame whose start edge is at @t. */
+static void dec_new_grid(struct uart_dec *d, u64 t)
+{
+	d->frame_start = t;
+	d->phase = 0;
+	d->lo = 0;
+	d->hi = 0;
+	d->floor = 0;
+	d->floor_edges = 0;
+	d->spikes = 0;
+	d->mean = 0;
+	d->edges = 1;
+	d->base = d->rate;
+	d->base_weight = min_t(u32, d->rate_bits, RATE_TRUST);
+	dec_set_period(d, d->base);
+	d->drift_bits = 0;
+}
+
+/*
+ * A start edge more than half a bit after the grid position right after
+ * the stop bit, at offset @r from it, is taken as late: the grid goes on
+ * without it. It may as well be on time after an idle gap (a sender may
+ * start a frame at any time after a stop bit): the frame's next edges
+ * tell, see dec_gap().
+ */
+static void dec_late_start(struct uart_dec *d, s64 r)
+{
+	d->gap = r;
+	d->gap_votes = 0;
+	d->gap_late = d->stats.late_edges;
+	d->stats.late_edges++;
+}
+
 /* A start edge at @t, grid position @k of the last frame, offset @u. */
 static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 {
 	s64 p = d->period;
 
 	/*
-	 * Right after a good stop bit, the grid goes on. An 8N1 sender leaves
-	 * no gaps of about a bit, so that is leant towards while the bit time
-	 * is still being learnt.
+	 * Right after a good stop bit, the grid goes on. A start edge up to
+	 * 3/4 bit after that is taken as late while the bit time is still
+	 * being learnt, and once it is, up to 7/8 bit after the floor; the
+	 * frame's next edges may yet show that it followed an idle gap.
 	 */
+	d->gap = 0;
 	if (d->grid_valid && k == FRAME_BITS + 1 &&
 	    d->floor_edges >= MEAN_EDGES &&
 	    u - k * p < d->floor - (p >> EARLY_SLACK)) {
 		/* A late start edge: the grid goes on without it. */
-		d->stats.late_edges++;
+		dec_late_start(d, u - FRAME_BITS * p);
 		dec_spread(d);
 		dec_next_frame(d);
 	} else if (d->grid_valid && (k == FRAME_BITS ||
@@ -407,30 +449,69 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		if (k == FRAME_BITS || d->spread > d->period / 2)
 			dec_track(d, u, FRAME_BITS);
 		else
-			d->stats.late_edges++;
+			dec_late_start(d, u - FRAME_BITS * p);
 		dec_spread(d);
 		dec_next_frame(d);
 	} else {
 		dec_spread(d);
-		d->frame_start = t;
-		d->phase = 0;
-		d->lo = 0;
-		d->hi = 0;
-		d->floor = 0;
-		d->floor_edges = 0;
-		d->spikes = 0;
-		d->mean = 0;
-		d->edges = 1;
-		d->base = d->rate;
-		d->base_weight = min_t(u32, d->rate_bits, RATE_TRUST);
-		dec_set_period(d, d->base);
-		d->drift_bits = 0;
+		dec_new_grid(d, t);
 	}
 	d->in_frame = true;
 	d->start_t = t;
 	d->edge_t = t;
 	d->bit_pos = 0;
 	d->shift = 0;
+}
+
+/* Offset of @v from the nearest multiple of @p, _q. */
+static s64 dec_off(s64 v, u32 p)
+{
+	u64 a = v < 0 ? -(u64)v : (u64)v;
+	s64 r = a - div_u64(a + p / 2, p) * p;
+
+	return v < 0 ? -r : r;
+}
+
+/*
+ * dec_gap - was the start edge taken as late on time, after an idle gap?
+ * @u: offset of the frame's next edge from the centre of bit 0, _q
+ * @spike: dec_spike() took this edge as late
+ *
+ * The start edge was @gap after its grid position. If it was late, the
+ * frame's other edges sit on the grid; if it came after a gap, they sit
+ * @gap after it, which is no more than half a bit away from the grid
+ * when @gap is over 3/4 bit. So an edge that is not clearly nearer the
+ * start edge's grid (less than half as far from it as from the frame's)
+ * settles it: the start edge was late. An edge clearly nearer the start
+ * edge's grid moves the frame onto it, unless the spike rule took it as
+ * late: then it is where it belongs either way, and it takes GAP_VOTES
+ * such edges (a start edge and the next one late alike, a pair the spike
+ * rule takes, look the same as a gap). The edges taken as late before
+ * were on time after all: dec_spike() moved them one position back,
+ * which is where they sit on the new grid, so the bits sampled so far
+ * stand.
+ *
+ * Return: true if the frame's grid now starts at its start edge.
+ */
+static bool dec_gap(struct uart_dec *d, s64 u, bool spike)
+{
+	s64 on_grid = dec_off(u, d->period);
+	s64 after_gap = dec_off(u - d->gap, d->period);
+
+	if (on_grid < 0)
+		on_grid = -on_grid;
+	if (after_gap < 0)
+		after_gap = -after_gap;
+	if (2 * after_gap >= on_grid) {
+		d->gap = 0;
+		return false;
+	}
+	if (++d->gap_votes < GAP_VOTES && spike)
+		return false;
+	d->gap = 0;
+	d->stats.late_edges = d->gap_late;
+	dec_new_grid(d, d->start_t);
+	return true;
 }
 
 /* An edge that passed the glitch filter. */
@@ -445,6 +526,11 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 		k = dec_locate(d, t, &u);
 	if (d->in_frame) {
 		bool spike = dec_spike(d, &k, u, mark);
+
+		if (d->gap && dec_gap(d, u, spike)) {
+			k = dec_locate(d, t, &u);
+			spike = false;
+		}
 
 		dec_sample(d, k);
 		if (d->in_frame) {

@@ -95,6 +95,10 @@ struct uart_dec {
 	u32 base_weight;	/* ... and its weight, bits */
 	s64 drift;		/* drift of the grid from @base since, _q, ... */
 	u32 drift_bits;		/* ... over this many bits (0: first frame) */
+	/* the frame's start edge, taken as late, may have followed a gap */
+	s64 gap;		/* its offset from its grid position, _q; 0: no */
+	u32 gap_votes;		/* edges since that sit nearer its own grid */
+	u64 gap_late;		/* @stats.late_edges before it */
 	/* learnt across bursts */
 	u32 spread;		/* latency spread (peak to peak), _q */
 	s64 skew;		/* average offset minus middle of range, _q */
