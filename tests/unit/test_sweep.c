@@ -544,6 +544,88 @@ static void test_late_cold(void)
 	late_cold(115200);
 }
 
+/*
+ * Idle gaps of any length between frames: an 8N1 sender may start a frame
+ * at any time after a stop bit, e.g. when its transmitter ran empty (the
+ * simulated GPS starts each write to an idle line 20 us after it). Text
+ * whose edges are 0.02..0.06 bit late, with an idle gap of G bits (0.05 to
+ * 1.5) after some frames: right after loading (after one of the first 150
+ * frames, 22 cases a point) and warmed up (after every 30th frame of 600,
+ * 20 a point), with and without the glitch filter. Required: no error. A
+ * start edge more than half a bit after the previous stop bit's end looks
+ * like a late start edge of a frame sent back to back; only the frame's
+ * next edges tell the two apart.
+ */
+#define GAP_STEPS	30	/* 0.05 .. 1.5 bit */
+
+static size_t gap_errors(const struct uart_dec_config *cfg, size_t warmup,
+			 size_t frames, size_t every, size_t first,
+			 double gap, u64 seed)
+{
+	struct uart_dec d;
+	size_t i, errors;
+	u64 rng = seed;
+
+	wave_reinit(&w, cfg->baud, 0, 0, JITTER_UNIFORM, 1);
+	rx.n = 0;
+	wave_hold(&w, true, 3);
+	for (i = 0; i < warmup + frames; i++) {
+		wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+		if (i >= warmup + first && (i - warmup - first) % every == 0)
+			wave_hold(&w, true, gap);
+	}
+	wave_hold(&w, true, 20);
+	for (i = 0; i < w.n; i++)
+		wave_delay(&w, i, 0.02 + 0.04 * rng_unit(&rng));
+	uart_dec_init(&d, cfg, rx_emit, &rx);
+	if (!wave_feed(&d, &w, 0, w.n, false) || !dec_flush(&d))
+		test_fail(__FILE__, __LINE__, "idle timer stuck");
+	errors = wave_errors(&w, &rx) + d.stats.framing_errors;
+	return errors;
+}
+
+static void idle_gaps(u32 baud, u32 glitch_pct)
+{
+	struct uart_dec_config cfg = { .baud = baud, .glitch_pct = glitch_pct };
+	size_t cold[GAP_STEPS], warm[GAP_STEPS], f0;
+	int g;
+
+	for (g = 0; g < GAP_STEPS; g++) {
+		double gap = (g + 1) * 0.05;
+
+		cold[g] = 0;
+		for (f0 = 1; f0 < 150; f0 += 7)
+			cold[g] += gap_errors(&cfg, 0, 300, 1000, f0, gap, f0);
+		warm[g] = gap_errors(&cfg, LATE_WARMUP, LATE_FRAMES,
+				     LATE_EVERY, 5, gap, 3);
+	}
+	printf("# idle gaps at %u baud, glitch filter %u %%: errors, gap (columns, bit); cold start (22 cases), warmed up (20 cases)\n#   gap ",
+	       baud, glitch_pct);
+	for (g = 0; g < GAP_STEPS; g++)
+		printf("%5.2f", (g + 1) * 0.05);
+	printf("\n#   cold");
+	for (g = 0; g < GAP_STEPS; g++)
+		printf("%5zu", cold[g]);
+	printf("\n#   warm");
+	for (g = 0; g < GAP_STEPS; g++)
+		printf("%5zu", warm[g]);
+	printf("\n");
+	for (g = 0; g < GAP_STEPS; g++)
+		if (cold[g] || warm[g])
+			test_fail(__FILE__, __LINE__,
+				  "%u baud, glitch filter %u %%: %zu + %zu errors with idle gaps of %.2f bit",
+				  baud, glitch_pct, cold[g], warm[g],
+				  (g + 1) * 0.05);
+}
+
+static void test_idle_gaps(void)
+{
+	idle_gaps(9600, 0);
+	idle_gaps(9600, 15);
+	idle_gaps(115200, 0);
+	idle_gaps(115200, 15);
+}
+
 const struct test sweep_tests[] = {
 	{ "sweep_isolated_uniform", test_isolated_uniform },
 	{ "sweep_isolated_tail", test_isolated_tail },
@@ -559,5 +641,6 @@ const struct test sweep_tests[] = {
 	{ "sweep_late_pairs", test_late_pairs },
 	{ "sweep_late_runs", test_late_runs },
 	{ "sweep_late_cold_start", test_late_cold },
+	{ "sweep_idle_gaps", test_idle_gaps },
 	TEST_END
 };
