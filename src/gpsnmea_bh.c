@@ -250,10 +250,10 @@ static enum hrtimer_restart gpsnmea_idle_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
+static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct gpsnmea *gn = ctx;
-	u32 len = nmea_framer_push(&gn->framer, byte, start_ns);
+	u32 len = nmea_framer_push(&gn->framer, byte, start_ns, flags);
 
 	if (len) {
 		const char *text = nmea_framer_sentence(&gn->framer);

@@ -86,6 +86,35 @@ static bool nmea_is_addr_char(char c)
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/*
+ * Sentence types whose fields hold numbers and upper-case indicators only
+ * (NMEA 0183), from any talker but a proprietary one ('P'): from the
+ * talker to the '*', such a sentence is made of 0-9, A-Z and ", . + -".
+ */
+static const char nmea_numeric_types[][4] = {
+	"GBS", "GGA", "GLL", "GNS", "GRS", "GSA", "GST", "GSV", "RMC", "VTG",
+	"ZDA",
+};
+
+static bool nmea_is_numeric_char(u8 c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '.' || c == '+' || c == '-';
+}
+
+/* @s holds a start character and 5 more: a numeric type's sentence? */
+static bool nmea_is_numeric_type(const char *s)
+{
+	u32 i;
+
+	if (s[1] == 'P')
+		return false;
+	for (i = 0; i < ARRAY_SIZE(nmea_numeric_types); i++)
+		if (!memcmp(s + 3, nmea_numeric_types[i], 3))
+			return true;
+	return false;
+}
+
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */
 static void nmea_count_type(struct nmea_types *types, const char *s, u32 len)
 {
@@ -149,6 +178,10 @@ static u32 nmea_end(struct nmea_framer *f)
 			return 0;
 		}
 	}
+	if (f->doubt) {
+		f->doubtful++;
+		return 0;
+	}
 	nmea_count_type(&f->types, f->buf, len);
 	f->no_checksum += !star;
 	f->buf[len++] = '\r';
@@ -158,7 +191,7 @@ static u32 nmea_end(struct nmea_framer *f)
 	return len;
 }
 
-u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
+u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 {
 	if (nmea_is_start(c)) {
 		if (f->in_sentence) {
@@ -175,7 +208,10 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		f->len = 1;
 		f->sum = 0;
 		f->star = 0;
+		f->numeric = false;
 		f->start_ns = start_ns;
+		/* A gap before the start character is no gap in the sentence. */
+		f->doubt = flags & NMEA_BYTE_DOUBTFUL;
 		return 0;
 	}
 
@@ -187,6 +223,7 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		return 0;
 	}
 
+	f->doubt |= (flags & (NMEA_BYTE_DOUBTFUL | NMEA_BYTE_GAP)) != 0;
 	if (c == '\n')
 		return nmea_end(f);
 	if (c == '\r') {
@@ -205,6 +242,13 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		return 0;
 	}
 
+	/* The talker: two upper-case letters (P and a maker's for 'P'). */
+	if ((f->len < 3 && (c < 'A' || c > 'Z')) ||
+	    (f->numeric && !f->star && c != '*' && !nmea_is_numeric_char(c))) {
+		nmea_drop(f, NMEA_DROP_CHARSET);
+		f->skip_line = true;
+		return 0;
+	}
 	if (!f->star) {
 		if (c == '*')
 			f->star = f->len;
@@ -212,5 +256,8 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 			f->sum ^= c;
 	}
 	f->buf[f->len++] = c;
+	/* The type is known at the address's fifth character. */
+	if (f->len == 6 && !f->star)
+		f->numeric = nmea_is_numeric_type(f->buf);
 	return 0;
 }

@@ -110,6 +110,7 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 void uart_dec_reset(struct uart_dec *d)
 {
 	dec_abort(d);
+	d->gap = true;
 	d->level_valid = false;
 }
 
@@ -318,6 +319,7 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
 static void dec_complete(struct uart_dec *d)
 {
 	bool good = d->shift & (1U << STOP_BIT);
+	u32 flags;
 
 	/* A burst's first frame: its own edges measure the bit time. */
 	if (good && !d->drift_bits && d->bit_pos)
@@ -327,10 +329,13 @@ static void dec_complete(struct uart_dec *d)
 	d->bit_pos = STOP_BIT;
 	if (!good) {
 		d->stats.framing_errors++;
+		d->gap = true;
 		return;
 	}
 	d->stats.bytes++;
-	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t);
+	flags = (d->doubt ? UART_DEC_DOUBTFUL : 0) | (d->gap ? UART_DEC_GAP : 0);
+	d->gap = false;
+	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t, flags);
 }
 
 /* Bits up to position @k (exclusive) have the level in force. */
@@ -446,6 +451,14 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	if (d->in_frame) {
 		bool spike = dec_spike(d, &k, u, mark);
 
+		/*
+		 * Forced onto the position after the last edge's: two edges
+		 * nearer than the grid allows, one of them late (as edges
+		 * queued behind an interrupts-off section come together).
+		 */
+		if (!spike && k < BEYOND &&
+		    u - (s64)k * d->period < -(s64)(d->period / 2))
+			d->doubt = true;
 		dec_sample(d, k);
 		if (d->in_frame) {
 			if (!spike)
@@ -455,8 +468,10 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	}
 	d->level = mark;
 	d->level_valid = true;
-	if (!d->in_frame && was_mark && !mark)
+	if (!d->in_frame && was_mark && !mark) {
+		d->doubt = false;
 		dec_start(d, t, k, u);
+	}
 }
 
 void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
@@ -468,6 +483,7 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 	if (t_ns < d->last_t || (mark == cur && d->level_valid)) {
 		/* Lost edge or time going back: start over from here. */
 		d->stats.order_errors++;
+		d->gap = true;
 		dec_abort(d);
 		d->level = mark;
 		d->level_valid = true;
@@ -483,8 +499,17 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 	if (d->pending) {
 		d->pending = false;
 		if (t_ns - d->pending_t < d->glitch_ns) {
-			/* A short pulse: forget both of its edges. */
+			/*
+			 * A short pulse: forget both of its edges. Inside a
+			 * frame the byte is doubtful, outside one a frame may
+			 * be lost: it may have been two real edges that came
+			 * together late.
+			 */
 			d->stats.glitches++;
+			if (d->in_frame)
+				d->doubt = true;
+			else
+				d->gap = true;
 			return;
 		}
 		dec_commit(d, d->pending_t, d->pending_level);
