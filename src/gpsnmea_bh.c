@@ -250,14 +250,13 @@ static enum hrtimer_restart gpsnmea_idle_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* The decoder's flags go to the framer as they are. */
-static_assert(UART_DEC_DOUBTFUL == NMEA_BYTE_DOUBTFUL &&
-	      UART_DEC_GAP == NMEA_BYTE_GAP);
-
 static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct gpsnmea *gn = ctx;
-	u32 len = nmea_framer_push(&gn->framer, byte, start_ns, flags);
+	u32 len = nmea_framer_push(&gn->framer, byte, start_ns,
+				   (flags & UART_DEC_DOUBTFUL ?
+				    NMEA_BYTE_DOUBTFUL : 0) |
+				   (flags & UART_DEC_GAP ? NMEA_BYTE_GAP : 0));
 
 	if (len) {
 		const char *text = nmea_framer_sentence(&gn->framer);
