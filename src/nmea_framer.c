@@ -14,7 +14,11 @@
  *   exactly two hex digits and the end of the line): NMEA_DROP_NO_CHECKSUM;
  * - more than max_len characters: NMEA_DROP_TOO_LONG;
  * - a byte outside 0x20..0x7e, including a CR that is not part of the line
- *   end: NMEA_DROP_CHARSET;
+ *   end; a talker (the two bytes after the start character) that is not
+ *   two upper-case letters; in a sentence of a type whose fields are
+ *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
+ *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
+ *   before the '*': NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
@@ -25,6 +29,11 @@
  * After a TOO_LONG or CHARSET drop the rest of that line is skipped without
  * further counting, up to its LF or up to a '$' or '!' (which starts a new
  * sentence, so that a lost line end costs one sentence, not two).
+ *
+ * A sentence that passes all of these is still dropped, and counted in
+ * f->doubtful, when the decoder flagged one of its bytes as doubtful or a
+ * gap (lost frames) inside it: the XOR checksum passes about one corrupted
+ * sentence in 256, so it is not trusted alone.
  *
  * Every check is O(1) per byte: the checksum is kept as a running XOR.
  *

@@ -36,7 +36,9 @@
  * @NMEA_DROP_CHECKSUM: "*hh" present but wrong
  * @NMEA_DROP_NO_CHECKSUM: no "*hh" (or a malformed one) and not allowed
  * @NMEA_DROP_TOO_LONG: longer than max_len before the line ended
- * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence
+ * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence, a
+ *	talker not of two upper-case letters, or a byte other than 0-9 A-Z
+ *	, . + - in a type of numbers and indicators (GGA, RMC, ...)
  * @NMEA_DROP_TRUNCATED: a new '$' or '!' came before the line ended
  * @NMEA_DROP_GARBAGE: bytes outside any sentence (counted per byte; CR/LF
  *	between sentences are not garbage), and a start character followed
@@ -105,7 +107,7 @@ struct nmea_framer {
 	u64 no_checksum;		/* ... of which without "*hh" */
 	struct nmea_types types;	/* ... counted by address */
 	u64 drops[NMEA_DROP_NR];	/* sentences (bytes for GARBAGE) dropped */
-	u64 doubtful;			/* valid but for a doubtful byte, dropped */
+	u64 doubtful;			/* valid but for a doubtful byte or a gap */
 	/* --- private to nmea_framer.c --- */
 	char buf[NMEA_SENTENCE_BUF];	/* sentence being gathered */
 	u32 len;
