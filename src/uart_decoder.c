@@ -33,6 +33,12 @@
  *   more than half a bit late. It goes one position back and is not
  *   tracked (dec_spike()).
  *
+ * Each byte goes out with flags: doubtful when its frame's edges did not
+ * fit the grid as latency leaves them (a pulse the glitch filter dropped,
+ * an edge forced onto the next position), a gap when frames may have been
+ * lost before it (framing or order error, reset). The framer drops the
+ * sentences that hold such bytes.
+ *
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
