@@ -480,6 +480,18 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	}
 }
 
+/*
+ * When the frame in progress has its stop bit sampled: as late as an edge
+ * that rises into the stop bit could still be seen (see dec_spike()).
+ */
+static u64 dec_frame_deadline(const struct uart_dec *d)
+{
+	s64 p = d->period;
+	s64 v = d->phase + FRAME_BITS * p - (p >> EARLY_SLACK);
+
+	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
+}
+
 void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 {
 	bool mark = level != d->cfg.invert;
@@ -512,6 +524,10 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 			 * together late.
 			 */
 			d->stats.glitches++;
+			/* After the stop bit's sampling point, as idle would. */
+			if (d->in_frame &&
+			    d->pending_t >= dec_frame_deadline(d))
+				dec_sample(d, BEYOND);
 			if (d->in_frame)
 				d->doubt = true;
 			else
@@ -523,18 +539,6 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 	d->pending = true;
 	d->pending_t = t_ns;
 	d->pending_level = mark;
-}
-
-/*
- * When the frame in progress has its stop bit sampled: as late as an edge
- * that rises into the stop bit could still be seen (see dec_spike()).
- */
-static u64 dec_frame_deadline(const struct uart_dec *d)
-{
-	s64 p = d->period;
-	s64 v = d->phase + FRAME_BITS * p - (p >> EARLY_SLACK);
-
-	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
 }
 
 void uart_dec_idle(struct uart_dec *d, u64 now_ns)

@@ -412,6 +412,80 @@ static void test_counters_exact(void)
 	check_drops(&f, want);
 }
 
+/* Feed @s with @flags on its byte @at (all bytes if @at < 0). */
+static u32 feed_flagged(struct nmea_framer *f, const char *s, int at,
+			u32 flags)
+{
+	u32 n = 0, i;
+
+	for (i = 0; s[i]; i++)
+		n += nmea_framer_push(f, s[i], i,
+				      at < 0 || (u32)at == i ? flags : 0);
+	return n;
+}
+
+/*
+ * A doubtful byte, or a gap after the start character, drops a sentence
+ * that is otherwise valid (counted in doubtful); a gap right before the
+ * start character does not; a sentence dropped for another reason is
+ * counted under that one.
+ */
+static void test_doubtful(void)
+{
+	static const char gga[] = GGA "\r\n";
+	struct nmea_framer f;
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHECKSUM] = 1 };
+	size_t last = strlen(gga) - 1;
+
+	framer_setup(&f, 0, false);
+	CHECK(feed_flagged(&f, gga, 10, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, 0, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, last, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, 10, NMEA_BYTE_GAP) == 0);
+	CHECK(feed_flagged(&f, gga, last, NMEA_BYTE_GAP) == 0);
+	CHECK_EQ(f.doubtful, 5);
+	CHECK_EQ(f.sentences, 0);
+	/* A gap before the '$': the sentence is whole. */
+	CHECK(feed_flagged(&f, gga, 0, NMEA_BYTE_GAP) == sizeof(gga) - 1);
+	/* Flags on bytes between sentences spoil nothing. */
+	CHECK(feed_flagged(&f, "\r\n", -1, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, -1, 0) == sizeof(gga) - 1);
+	CHECK_EQ(f.sentences, 2);
+	/* Wrong checksum and doubtful: a checksum error. */
+	CHECK(feed_flagged(&f, "$GPGSA,A,3*00\r\n", 4,
+			   NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK_EQ(f.doubtful, 5);
+	check_drops(&f, want);
+}
+
+/* The talker, and the characters of the numeric types. */
+static void test_numeric_types(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = {
+		[NMEA_DROP_CHECKSUM] = 1,
+		[NMEA_DROP_CHARSET] = 7,
+	};
+
+	framer_setup(&f, 0, true);
+	feed_str(&f, &o, "$GPRMC,1,a\r\n");		/* lower case */
+	feed_str(&f, &o, "$GPGGA,1(2\r\n");		/* '(' */
+	feed_str(&f, &o, "$GNGSV,1 2\r\n");		/* space */
+	feed_str(&f, &o, "$G1GSA,1\r\n");		/* talker digit */
+	feed_str(&f, &o, "$gpvtg,1\r\n");		/* lower-case talker */
+	feed_str(&f, &o, "!0,1\r\n");			/* no talker */
+	feed_str(&f, &o, "$GPRMC,+1.5,-2,A*00\r\n");	/* ok but checksum */
+	feed_str(&f, &o, "$PGRMC,1,a\r\n");		/* proprietary */
+	feed_str(&f, &o, "$GPTXT,Hello (a)\r\n");	/* not numeric */
+	feed_str(&f, &o, "$GPRMCX,a\r\n");		/* type RMC: numeric */
+	feed_str(&f, &o, "$GPRM,a\r\n");			/* address too short */
+	CHECK_EQ(f.sentences, 3);
+	check_drops(&f, want);
+	CHECK(strstr(o.text, "$PGRMC,1,a\r\n") && strstr(o.text, "(a)") &&
+	      strstr(o.text, "$GPRM,a\r\n"));
+}
+
 /* Reset forgets a partial sentence without counting it. */
 static void test_reset(void)
 {
@@ -763,6 +837,8 @@ const struct test framer_tests[] = {
 	{ "framer_cr_handling", test_cr_handling },
 	{ "framer_double_dollar", test_double_dollar },
 	{ "framer_counters_exact", test_counters_exact },
+	{ "framer_doubtful", test_doubtful },
+	{ "framer_numeric_types", test_numeric_types },
 	{ "framer_reset", test_reset },
 	{ "framer_no_checksum_counted", test_no_checksum_counter },
 	{ "framer_proprietary", test_proprietary },
