@@ -150,6 +150,7 @@ struct gpsnmea_bh_ops {
  * @sentences: valid sentences delivered
  * @no_checksum: of those, accepted without a checksum (allow_no_checksum)
  * @drops: lines dropped, by reason (enum nmea_drop)
+ * @doubtful: sentences valid but for a byte the decoder doubted, dropped
  * @gaps: gap markers met: edges lost before them
  * @bh_runs: bottom-half runs
  * @bh_edges_max: most edges handled by one run
@@ -170,6 +171,7 @@ struct gpsnmea_stats {
 	u64 sentences;
 	u64 no_checksum;
 	u64 drops[NMEA_DROP_NR];
+	u64 doubtful;
 	u64 gaps;
 	u64 bh_runs;
 	u64 bh_edges_max;

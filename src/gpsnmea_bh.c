@@ -250,10 +250,13 @@ static enum hrtimer_restart gpsnmea_idle_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns)
+static void gpsnmea_bh_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct gpsnmea *gn = ctx;
-	u32 len = nmea_framer_push(&gn->framer, byte, start_ns);
+	u32 len = nmea_framer_push(&gn->framer, byte, start_ns,
+				   (flags & UART_DEC_DOUBTFUL ?
+				    NMEA_BYTE_DOUBTFUL : 0) |
+				   (flags & UART_DEC_GAP ? NMEA_BYTE_GAP : 0));
 
 	if (len) {
 		const char *text = nmea_framer_sentence(&gn->framer);
@@ -300,6 +303,7 @@ static void gpsnmea_bh_account(struct gpsnmea *gn, u64 latency_ns,
 	st->sentences = gn->framer.sentences;
 	st->no_checksum = gn->framer.no_checksum;
 	memcpy(st->drops, gn->framer.drops, sizeof(st->drops));
+	st->doubtful = gn->framer.doubtful;
 	st->gaps = gn->gaps;
 	st->gnss_drops = gn->gnss_drops;
 	write_seqcount_end(&gn->stats_seq);

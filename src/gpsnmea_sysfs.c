@@ -187,6 +187,7 @@ GPSNMEA_STAT_ATTR(length_errors, drops[NMEA_DROP_TOO_LONG]);
 GPSNMEA_STAT_ATTR(charset_errors, drops[NMEA_DROP_CHARSET]);
 GPSNMEA_STAT_ATTR(truncated_sentences, drops[NMEA_DROP_TRUNCATED]);
 GPSNMEA_STAT_ATTR(garbage_bytes, drops[NMEA_DROP_GARBAGE]);
+GPSNMEA_STAT_ATTR(doubtful_sentences, doubtful);
 GPSNMEA_STAT_ATTR(gaps, gaps);
 GPSNMEA_STAT_ATTR(bh_runs, bh_runs);
 GPSNMEA_STAT_ATTR(bh_edges_max, bh_edges_max);
@@ -371,6 +372,7 @@ static struct attribute *gpsnmea_stat_attrs[] = {
 	&gpsnmea_stat_charset_errors.attr.attr,
 	&gpsnmea_stat_truncated_sentences.attr.attr,
 	&gpsnmea_stat_garbage_bytes.attr.attr,
+	&gpsnmea_stat_doubtful_sentences.attr.attr,
 	&dev_attr_overruns.attr,
 	&dev_attr_storms.attr,
 	&dev_attr_gpio_errors.attr,

@@ -14,7 +14,11 @@
  *   exactly two hex digits and the end of the line): NMEA_DROP_NO_CHECKSUM;
  * - more than max_len characters: NMEA_DROP_TOO_LONG;
  * - a byte outside 0x20..0x7e, including a CR that is not part of the line
- *   end: NMEA_DROP_CHARSET;
+ *   end; a talker (the two bytes after the start character) that is not
+ *   two upper-case letters; in a sentence of a type whose fields are
+ *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
+ *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
+ *   before the '*': NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
@@ -25,6 +29,11 @@
  * After a TOO_LONG or CHARSET drop the rest of that line is skipped without
  * further counting, up to its LF or up to a '$' or '!' (which starts a new
  * sentence, so that a lost line end costs one sentence, not two).
+ *
+ * A sentence that passes all of these is still dropped, and counted in
+ * f->doubtful, when the decoder flagged one of its bytes as doubtful or a
+ * gap (lost frames) inside it: the XOR checksum passes about one corrupted
+ * sentence in 256, so it is not trusted alone.
  *
  * Every check is O(1) per byte: the checksum is kept as a running XOR.
  *
@@ -84,6 +93,35 @@ static void nmea_drop(struct nmea_framer *f, enum nmea_drop why)
 static bool nmea_is_addr_char(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Sentence types whose fields hold numbers and upper-case indicators only
+ * (NMEA 0183), from any talker but a proprietary one ('P'): from the
+ * talker to the '*', such a sentence is made of 0-9, A-Z and ", . + -".
+ */
+static const char nmea_numeric_types[][4] = {
+	"GBS", "GGA", "GLL", "GNS", "GRS", "GSA", "GST", "GSV", "RMC", "VTG",
+	"ZDA",
+};
+
+static bool nmea_is_numeric_char(u8 c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '.' || c == '+' || c == '-';
+}
+
+/* @s holds a start character and 5 more: a numeric type's sentence? */
+static bool nmea_is_numeric_type(const char *s)
+{
+	u32 i;
+
+	if (s[1] == 'P')
+		return false;
+	for (i = 0; i < ARRAY_SIZE(nmea_numeric_types); i++)
+		if (!memcmp(s + 3, nmea_numeric_types[i], 3))
+			return true;
+	return false;
 }
 
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */
@@ -149,6 +187,10 @@ static u32 nmea_end(struct nmea_framer *f)
 			return 0;
 		}
 	}
+	if (f->doubt) {
+		f->doubtful++;
+		return 0;
+	}
 	nmea_count_type(&f->types, f->buf, len);
 	f->no_checksum += !star;
 	f->buf[len++] = '\r';
@@ -158,7 +200,7 @@ static u32 nmea_end(struct nmea_framer *f)
 	return len;
 }
 
-u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
+u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 {
 	if (nmea_is_start(c)) {
 		if (f->in_sentence) {
@@ -175,7 +217,10 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		f->len = 1;
 		f->sum = 0;
 		f->star = 0;
+		f->numeric = false;
 		f->start_ns = start_ns;
+		/* A gap before the start character is no gap in the sentence. */
+		f->doubt = flags & NMEA_BYTE_DOUBTFUL;
 		return 0;
 	}
 
@@ -187,6 +232,7 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		return 0;
 	}
 
+	f->doubt |= (flags & (NMEA_BYTE_DOUBTFUL | NMEA_BYTE_GAP)) != 0;
 	if (c == '\n')
 		return nmea_end(f);
 	if (c == '\r') {
@@ -205,6 +251,13 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 		return 0;
 	}
 
+	/* The talker: two upper-case letters (P and a maker's for 'P'). */
+	if ((f->len < 3 && (c < 'A' || c > 'Z')) ||
+	    (f->numeric && !f->star && c != '*' && !nmea_is_numeric_char(c))) {
+		nmea_drop(f, NMEA_DROP_CHARSET);
+		f->skip_line = true;
+		return 0;
+	}
 	if (!f->star) {
 		if (c == '*')
 			f->star = f->len;
@@ -212,5 +265,8 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns)
 			f->sum ^= c;
 	}
 	f->buf[f->len++] = c;
+	/* The type is known at the address's fifth character. */
+	if (f->len == 6 && !f->star)
+		f->numeric = nmea_is_numeric_type(f->buf);
 	return 0;
 }

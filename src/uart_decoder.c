@@ -33,6 +33,12 @@
  *   more than half a bit late. It goes one position back and is not
  *   tracked (dec_spike()).
  *
+ * Each byte goes out with flags: doubtful when its frame's edges did not
+ * fit the grid as latency leaves them (a pulse the glitch filter dropped,
+ * an edge forced onto the next position), a gap when frames may have been
+ * lost before it (framing or order error, reset). The framer drops the
+ * sentences that hold such bytes.
+ *
  * A start edge at the position right after a good stop bit continues the
  * grid; any other one begins a new grid on itself. The first frame of a
  * burst is thus decoded from its own edges only, and tolerates less jitter
@@ -113,6 +119,7 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 void uart_dec_reset(struct uart_dec *d)
 {
 	dec_abort(d);
+	d->gap = true;
 	d->level_valid = false;
 }
 
@@ -321,6 +328,7 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
 static void dec_complete(struct uart_dec *d)
 {
 	bool good = d->shift & (1U << STOP_BIT);
+	u32 flags;
 
 	/* A burst's first frame: its own edges measure the bit time. */
 	if (good && !d->drift_bits && d->bit_pos)
@@ -330,10 +338,13 @@ static void dec_complete(struct uart_dec *d)
 	d->bit_pos = STOP_BIT;
 	if (!good) {
 		d->stats.framing_errors++;
+		d->gap = true;
 		return;
 	}
 	d->stats.bytes++;
-	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t);
+	flags = (d->doubt ? UART_DEC_DOUBTFUL : 0) | (d->gap ? UART_DEC_GAP : 0);
+	d->gap = false;
+	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t, flags);
 }
 
 /* Bits up to position @k (exclusive) have the level in force. */
@@ -484,6 +495,14 @@ static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
 {
 	bool spike = dec_spike(d, &k, u, mark);
 
+	/*
+	 * Forced onto the position after the last edge's: two edges nearer
+	 * than the grid allows, one of them late (as edges queued behind an
+	 * interrupts-off section come together).
+	 */
+	if (!spike && k < BEYOND &&
+	    u - (s64)k * d->period < -(s64)(d->period / 2))
+		d->doubt = true;
 	dec_sample(d, k);
 	if (d->in_frame) {
 		if (!spike && !d->alt)
@@ -608,43 +627,10 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 		dec_frame_edge(d, t, mark, k, u);
 	d->level = mark;
 	d->level_valid = true;
-	if (!d->in_frame && was_mark && !mark)
+	if (!d->in_frame && was_mark && !mark) {
+		d->doubt = false;
 		dec_start(d, t, k, u);
-}
-
-void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
-{
-	bool mark = level != d->cfg.invert;
-	bool cur = d->pending ? d->pending_level : d->level;
-
-	d->stats.edges++;
-	if (t_ns < d->last_t || (mark == cur && d->level_valid)) {
-		/* Lost edge or time going back: start over from here. */
-		d->stats.order_errors++;
-		dec_abort(d);
-		d->level = mark;
-		d->level_valid = true;
-		d->last_t = t_ns;
-		return;
 	}
-	d->last_t = t_ns;
-
-	if (!d->glitch_ns) {
-		dec_commit(d, t_ns, mark);
-		return;
-	}
-	if (d->pending) {
-		d->pending = false;
-		if (t_ns - d->pending_t < d->glitch_ns) {
-			/* A short pulse: forget both of its edges. */
-			d->stats.glitches++;
-			return;
-		}
-		dec_commit(d, d->pending_t, d->pending_level);
-	}
-	d->pending = true;
-	d->pending_t = t_ns;
-	d->pending_level = mark;
 }
 
 /*
@@ -663,6 +649,63 @@ static u64 dec_frame_deadline(const struct uart_dec *d)
 	return d->frame_start + ((v + (1 << FRAC) - 1) >> FRAC);
 }
 
+/* The frame's stop bit is due: decide the frame if need be, sample it. */
+static void dec_finish(struct uart_dec *d)
+{
+	if (d->alt)
+		dec_alt_decide(d);
+	dec_sample(d, BEYOND);
+}
+
+void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
+{
+	bool mark = level != d->cfg.invert;
+	bool cur = d->pending ? d->pending_level : d->level;
+
+	d->stats.edges++;
+	if (t_ns < d->last_t || (mark == cur && d->level_valid)) {
+		/* Lost edge or time going back: start over from here. */
+		d->stats.order_errors++;
+		d->gap = true;
+		dec_abort(d);
+		d->level = mark;
+		d->level_valid = true;
+		d->last_t = t_ns;
+		return;
+	}
+	d->last_t = t_ns;
+
+	if (!d->glitch_ns) {
+		dec_commit(d, t_ns, mark);
+		return;
+	}
+	if (d->pending) {
+		d->pending = false;
+		if (t_ns - d->pending_t < d->glitch_ns) {
+			/*
+			 * A short pulse: forget both of its edges. Inside a
+			 * frame the byte is doubtful, outside one a frame may
+			 * be lost: it may have been two real edges that came
+			 * together late.
+			 */
+			d->stats.glitches++;
+			/* After the stop bit's sampling point, as idle would. */
+			if (d->in_frame &&
+			    d->pending_t >= dec_frame_deadline(d))
+				dec_finish(d);
+			if (d->in_frame)
+				d->doubt = true;
+			else
+				d->gap = true;
+			return;
+		}
+		dec_commit(d, d->pending_t, d->pending_level);
+	}
+	d->pending = true;
+	d->pending_t = t_ns;
+	d->pending_level = mark;
+}
+
 void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 {
 	if (d->pending) {
@@ -672,11 +715,8 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 		d->pending = false;
 		dec_commit(d, d->pending_t, d->pending_level);
 	}
-	if (d->in_frame && now_ns >= dec_frame_deadline(d)) {
-		if (d->alt)
-			dec_alt_decide(d);
-		dec_sample(d, BEYOND);
-	}
+	if (d->in_frame && now_ns >= dec_frame_deadline(d))
+		dec_finish(d);
 }
 
 u64 uart_dec_deadline(const struct uart_dec *d)

@@ -36,7 +36,9 @@
  * @NMEA_DROP_CHECKSUM: "*hh" present but wrong
  * @NMEA_DROP_NO_CHECKSUM: no "*hh" (or a malformed one) and not allowed
  * @NMEA_DROP_TOO_LONG: longer than max_len before the line ended
- * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence
+ * @NMEA_DROP_CHARSET: a byte outside printable ASCII inside a sentence, a
+ *	talker not of two upper-case letters, or a byte other than 0-9 A-Z
+ *	, . + - in a type of numbers and indicators (GGA, RMC, ...)
  * @NMEA_DROP_TRUNCATED: a new '$' or '!' came before the line ended
  * @NMEA_DROP_GARBAGE: bytes outside any sentence (counted per byte; CR/LF
  *	between sentences are not garbage), and a start character followed
@@ -95,12 +97,17 @@ struct nmea_framer_config {
 	bool allow_no_checksum;
 };
 
+/* Flags of a byte pushed (the decoder's UART_DEC_DOUBTFUL and _GAP). */
+#define NMEA_BYTE_DOUBTFUL	0x1	/* the byte may be wrong */
+#define NMEA_BYTE_GAP		0x2	/* bytes may be missing before it */
+
 struct nmea_framer {
 	struct nmea_framer_config cfg;
 	u64 sentences;			/* valid sentences delivered */
 	u64 no_checksum;		/* ... of which without "*hh" */
 	struct nmea_types types;	/* ... counted by address */
 	u64 drops[NMEA_DROP_NR];	/* sentences (bytes for GARBAGE) dropped */
+	u64 doubtful;			/* valid but for a doubtful byte or a gap */
 	/* --- private to nmea_framer.c --- */
 	char buf[NMEA_SENTENCE_BUF];	/* sentence being gathered */
 	u32 len;
@@ -109,6 +116,8 @@ struct nmea_framer {
 	bool in_sentence;
 	bool cr;			/* the last byte was a CR */
 	bool skip_line;			/* skipping the rest of a dropped line */
+	bool doubt;			/* a doubtful byte or a gap in the sentence */
+	bool numeric;			/* a type of numbers and indicators */
 	u64 start_ns;			/* start-bit time of the first byte */
 };
 
@@ -123,6 +132,10 @@ void nmea_framer_reset(struct nmea_framer *f);
  * @f: framer
  * @c: the byte
  * @start_ns: start-bit timestamp of @c (kept for the sentence's first byte)
+ * @flags: NMEA_BYTE_DOUBTFUL: @c may be wrong; NMEA_BYTE_GAP: bytes may be
+ *	missing before @c. A sentence that holds such a byte (a gap right
+ *	before its start character aside) is dropped even if it is otherwise
+ *	valid, and counted in @f->doubtful.
  *
  * Return: 0 while no sentence is complete; otherwise the length of the
  * sentence now in @f->buf, which starts with '$' or '!', ends with "\r\n"
@@ -130,7 +143,7 @@ void nmea_framer_reset(struct nmea_framer *f);
  * nmea_framer_start_ns() gives the start-bit time of its first byte. Both
  * stay valid until the next call.
  */
-u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns);
+u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags);
 
 static inline u64 nmea_framer_start_ns(const struct nmea_framer *f)
 {

@@ -10,13 +10,20 @@
 
 #include "portable.h"
 
+/* Flags of an emitted byte (see uart_dec_emit_t). */
+#define UART_DEC_DOUBTFUL	0x1
+#define UART_DEC_GAP		0x2
+
 /**
  * typedef uart_dec_emit_t - receives one decoded byte
  * @ctx: the context pointer given to uart_dec_init()
  * @byte: the data byte
  * @start_ns: timestamp of the byte's start-bit edge, in the caller's clock
+ * @flags: UART_DEC_DOUBTFUL: the byte may be wrong (its edges did not fit
+ *	the grid); UART_DEC_GAP: frames may have been lost since the byte
+ *	before (a framing or order error, a reset)
  */
-typedef void (*uart_dec_emit_t)(void *ctx, u8 byte, u64 start_ns);
+typedef void (*uart_dec_emit_t)(void *ctx, u8 byte, u64 start_ns, u32 flags);
 
 /**
  * struct uart_dec_config - settings of one decoder
@@ -79,6 +86,8 @@ struct uart_dec {
 	u64 edge_t;		/* timestamp of its latest edge */
 	u32 bit_pos;		/* grid position of that edge, 0..9 */
 	u32 shift;		/* bits sampled so far, bit n = position n */
+	bool doubt;		/* the frame may be wrong (UART_DEC_DOUBTFUL) */
+	bool gap;		/* frames lost since the last byte emitted */
 	/* the grid */
 	u64 frame_start;	/* origin of the frame's grid, ns */
 	s64 phase;		/* centre of bit 0 after frame_start, _q */

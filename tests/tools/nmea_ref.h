@@ -16,9 +16,14 @@
  * - a start character followed by nothing but CRs up to the next start
  *   character or the line end ("$$GPGGA", "$" alone): GARBAGE, one byte;
  * - otherwise the first byte (after the start character) that is outside
- *   0x20..0x7e, or any CR that is not part of the line end: CHARSET; else
- *   the first byte at position max_len or later (counted from the start
- *   character at 0): TOO_LONG;
+ *   0x20..0x7e, or any CR that is not part of the line end, or at
+ *   position 1 or 2 (the talker) not an upper-case letter, or before the
+ *   first '*' of a numeric sentence not one of 0-9 A-Z , . + - : CHARSET;
+ *   else the first byte at position max_len or later (counted from the
+ *   start character at 0): TOO_LONG (of the two, the one at the lower
+ *   position counts, and CHARSET at the same one). A numeric sentence has
+ *   no '*' in positions 1..5, no 'P' at 1, and one of the types GBS GGA
+ *   GLL GNS GRS GSA GST GSV RMC VTG ZDA at 3..5;
  * - otherwise a candidate cut off by the next '$'/'!': TRUNCATED;
  * - otherwise a candidate that reaches the line end is a sentence if its
  *   first '*' is followed by exactly two hex digits (either case) and the
@@ -84,6 +89,32 @@ static inline int nmea_ref_hex(unsigned char c)
 	return -1;
 }
 
+/* Types whose fields are numbers and upper-case indicators only. */
+static const char *const nmea_ref_numeric[] = {
+	"GBS", "GGA", "GLL", "GNS", "GRS", "GSA", "GST", "GSV", "RMC", "VTG",
+	"ZDA",
+};
+
+/* Is the candidate s[0..n) a sentence of one of those types? */
+static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 6 || s[1] == 'P' || memchr(s + 1, '*', 5))
+		return false;
+	for (i = 0; i < sizeof(nmea_ref_numeric) / sizeof(nmea_ref_numeric[0]);
+	     i++)
+		if (!memcmp(s + 3, nmea_ref_numeric[i], 3))
+			return true;
+	return false;
+}
+
+static inline bool nmea_ref_numeric_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '.' || c == '+' || c == '-';
+}
+
 /* The checksum verdict on a candidate s[0..n) that reached the line end. */
 static inline int nmea_ref_checksum(const unsigned char *s, size_t n,
 				    bool allow_no_checksum)
@@ -121,6 +152,9 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				 struct nmea_ref_line *r)
 {
 	size_t i = 0, start, end, body, k;
+	const unsigned char *star;
+	bool numeric;
+	unsigned char c;
 	int why;
 
 	memset(r, 0, sizeof(*r));
@@ -144,11 +178,19 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 		if (end < n)	/* cut off: its CRs are not a line end */
 			body = end;
 		why = -1;
+		numeric = nmea_ref_is_numeric(p + start, body - start);
+		star = memchr(p + start, '*', body - start);
 		for (k = 1; k < body - start && why < 0; k++) {
-			if (p[start + k] < 0x20 || p[start + k] > 0x7e)
+			c = p[start + k];
+			if (c < 0x20 || c > 0x7e)
 				why = REF_CHARSET;
 			else if (k >= max_len)
 				why = REF_TOO_LONG;
+			else if (k <= 2 && (c < 'A' || c > 'Z'))
+				why = REF_CHARSET;
+			else if (numeric && (!star || p + start + k < star) &&
+				 !nmea_ref_numeric_char(c))
+				why = REF_CHARSET;
 		}
 		if (why < 0 && end < n)
 			why = REF_TRUNCATED;

@@ -25,12 +25,12 @@ struct sink {
 	u64 bytes, sentences;
 };
 
-static void sink_emit(void *ctx, u8 byte, u64 start_ns)
+static void sink_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct sink *k = ctx;
 
 	k->bytes++;
-	k->sentences += nmea_framer_push(&k->f, byte, start_ns) != 0;
+	k->sentences += nmea_framer_push(&k->f, byte, start_ns, flags) != 0;
 }
 
 static double now(void)

@@ -32,5 +32,6 @@ static inline s64 div_s64(s64 dividend, s32 divisor)
 #define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif /* _GPSNMEA_HOST_H */

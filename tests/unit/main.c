@@ -27,7 +27,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 
 static const struct test *const suites[] = {
 	framer_tests, decoder_tests, e2e_tests, sweep_tests, fix_tests,
-	corpus_tests,
+	corpus_tests, exact_tests,
 };
 
 int main(int argc, char **argv)

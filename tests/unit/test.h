@@ -52,5 +52,6 @@ extern const struct test framer_tests[];
 extern const struct test e2e_tests[];
 extern const struct test fix_tests[];
 extern const struct test corpus_tests[];
+extern const struct test exact_tests[];
 
 #endif /* GPSNMEA_TEST_H */

@@ -149,7 +149,7 @@ static void test_bad_input_stats(void)
 	REQUIRE(corpus_load_file(REPO_DIR "/tests/data/bad-input.log", &l));
 	nmea_framer_init(&f, &cfg);
 	for (i = 0; i < l.wire_len; i++)
-		nmea_framer_push(&f, l.wire[i], i);
+		nmea_framer_push(&f, l.wire[i], i, 0);
 	fp = fopen(REPO_DIR "/tests/data/bad-input.stats", "r");
 	REQUIRE(fp);
 	stats = read_all(fp, &len);

@@ -36,8 +36,9 @@ static void check_exact(const struct wave *w, u32 baud, bool invert,
 	CHECK(dec_flush(&d));
 	CHECK_EQ(rx.n, w->frames);
 	for (i = 0; i < rx.n && i < w->frames; i++) {
+		/* A clean line: no byte doubtful, no gap. */
 		if (rx.got[i].byte != w->sent[i].byte ||
-		    rx.got[i].start != w->sent[i].start) {
+		    rx.got[i].start != w->sent[i].start || rx.got[i].flags) {
 			test_fail(__FILE__, __LINE__,
 				  "baud %u frame %zu: got %#x@%llu, sent %#x@%llu",
 				  baud, i, rx.got[i].byte,
@@ -151,6 +152,10 @@ static void test_framing_error(void)
 		CHECK_EQ(rx.n, 11);
 		check_tail(&w, &rx, 8);
 		CHECK(rx.n == 11 && rx.got[2].byte == 'P');
+		/* The byte after the error says frames were lost. */
+		CHECK(rx.n == 11 && !rx.got[0].flags && !rx.got[1].flags &&
+		      !rx.got[2].flags && rx.got[3].flags == UART_DEC_GAP &&
+		      !rx.got[4].flags);
 		CHECK_EQ(d.stats.order_errors, 0);
 		rx_free(&rx);
 		wave_free(&w);
@@ -242,6 +247,29 @@ static void add_pulse(const struct wave *w, struct wave *out, size_t frame,
 	}
 }
 
+/*
+ * A pulse dropped inside frame @frame makes its byte doubtful; one on the
+ * idle line after it (@idle) flags a gap on the next byte instead.
+ */
+static void check_glitch_flags(const struct rx *rx, size_t frame, bool idle)
+{
+	size_t i;
+
+	for (i = 0; i < rx->n; i++) {
+		u32 want = 0;
+
+		if (!idle && i == frame)
+			want = UART_DEC_DOUBTFUL;
+		if (idle && i == frame + 1)
+			want = UART_DEC_GAP;
+		if (rx->got[i].flags != want)
+			test_fail(__FILE__, __LINE__,
+				  "pulse in frame %zu%s: byte %zu flags %#x, expected %#x",
+				  frame, idle ? " (idle)" : "", i,
+				  rx->got[i].flags, want);
+	}
+}
+
 static void test_glitches(void)
 {
 	/* { frame, bits after its start edge, width } */
@@ -276,6 +304,8 @@ static void test_glitches(void)
 				CHECK_EQ(d.stats.glitches, 1);
 				CHECK_EQ(rx.n, w.frames);
 				check_tail(&w, &rx, w.frames);
+				check_glitch_flags(&rx, cases[i][0],
+						   cases[i][1] > 10);
 			} else {
 				CHECK_EQ(d.stats.glitches, 0);
 			}

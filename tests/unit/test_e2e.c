@@ -20,13 +20,13 @@ struct e2e {
 	size_t nout, cap;
 };
 
-static void e2e_emit(void *ctx, u8 byte, u64 start_ns)
+static void e2e_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct e2e *e = ctx;
 	u32 n;
 
 	e->bytes[e->nbytes++] = byte;
-	n = nmea_framer_push(&e->f, byte, start_ns);
+	n = nmea_framer_push(&e->f, byte, start_ns, flags);
 	if (n && e->nout + n <= e->cap)
 		memcpy(e->out + e->nout, nmea_framer_sentence(&e->f), n);
 	e->nout += n;

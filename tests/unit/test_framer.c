@@ -34,7 +34,7 @@ static void feed(struct nmea_framer *f, struct out *o, const char *s,
 	u32 n;
 
 	for (i = 0; i < len; i++) {
-		n = nmea_framer_push(f, s[i], t0 + i);
+		n = nmea_framer_push(f, s[i], t0 + i, 0);
 		if (!n)
 			continue;
 		CHECK_EQ(strlen(nmea_framer_sentence(f)), n);
@@ -393,7 +393,7 @@ static void test_counters_exact(void)
 	};
 	char longline[300];
 
-	memset(longline, 'x', sizeof(longline));
+	memset(longline, 'X', sizeof(longline));
 	longline[0] = '$';
 	memcpy(longline + NMEA_MAX_LEN_LIMIT + 1, "\r\n", 3);
 	framer_setup(&f, 0, false);
@@ -410,6 +410,80 @@ static void test_counters_exact(void)
 	CHECK_EQ(o.count, 2);
 	CHECK_EQ(f.sentences, 2);
 	check_drops(&f, want);
+}
+
+/* Feed @s with @flags on its byte @at (all bytes if @at < 0). */
+static u32 feed_flagged(struct nmea_framer *f, const char *s, int at,
+			u32 flags)
+{
+	u32 n = 0, i;
+
+	for (i = 0; s[i]; i++)
+		n += nmea_framer_push(f, s[i], i,
+				      at < 0 || (u32)at == i ? flags : 0);
+	return n;
+}
+
+/*
+ * A doubtful byte, or a gap after the start character, drops a sentence
+ * that is otherwise valid (counted in doubtful); a gap right before the
+ * start character does not; a sentence dropped for another reason is
+ * counted under that one.
+ */
+static void test_doubtful(void)
+{
+	static const char gga[] = GGA "\r\n";
+	struct nmea_framer f;
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHECKSUM] = 1 };
+	size_t last = strlen(gga) - 1;
+
+	framer_setup(&f, 0, false);
+	CHECK(feed_flagged(&f, gga, 10, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, 0, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, last, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, 10, NMEA_BYTE_GAP) == 0);
+	CHECK(feed_flagged(&f, gga, last, NMEA_BYTE_GAP) == 0);
+	CHECK_EQ(f.doubtful, 5);
+	CHECK_EQ(f.sentences, 0);
+	/* A gap before the '$': the sentence is whole. */
+	CHECK(feed_flagged(&f, gga, 0, NMEA_BYTE_GAP) == sizeof(gga) - 1);
+	/* Flags on bytes between sentences spoil nothing. */
+	CHECK(feed_flagged(&f, "\r\n", -1, NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK(feed_flagged(&f, gga, -1, 0) == sizeof(gga) - 1);
+	CHECK_EQ(f.sentences, 2);
+	/* Wrong checksum and doubtful: a checksum error. */
+	CHECK(feed_flagged(&f, "$GPGSA,A,3*00\r\n", 4,
+			   NMEA_BYTE_DOUBTFUL) == 0);
+	CHECK_EQ(f.doubtful, 5);
+	check_drops(&f, want);
+}
+
+/* The talker, and the characters of the numeric types. */
+static void test_numeric_types(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = {
+		[NMEA_DROP_CHECKSUM] = 1,
+		[NMEA_DROP_CHARSET] = 7,
+	};
+
+	framer_setup(&f, 0, true);
+	feed_str(&f, &o, "$GPRMC,1,a\r\n");		/* lower case */
+	feed_str(&f, &o, "$GPGGA,1(2\r\n");		/* '(' */
+	feed_str(&f, &o, "$GNGSV,1 2\r\n");		/* space */
+	feed_str(&f, &o, "$G1GSA,1\r\n");		/* talker digit */
+	feed_str(&f, &o, "$gpvtg,1\r\n");		/* lower-case talker */
+	feed_str(&f, &o, "!0,1\r\n");			/* no talker */
+	feed_str(&f, &o, "$GPRMC,+1.5,-2,A*00\r\n");	/* ok but checksum */
+	feed_str(&f, &o, "$PGRMC,1,a\r\n");		/* proprietary */
+	feed_str(&f, &o, "$GPTXT,Hello (a)\r\n");	/* not numeric */
+	feed_str(&f, &o, "$GPRMCX,a\r\n");		/* type RMC: numeric */
+	feed_str(&f, &o, "$GPRM,a\r\n");			/* address too short */
+	CHECK_EQ(f.sentences, 3);
+	check_drops(&f, want);
+	CHECK(strstr(o.text, "$PGRMC,1,a\r\n") && strstr(o.text, "(a)") &&
+	      strstr(o.text, "$GPRM,a\r\n"));
 }
 
 /* Reset forgets a partial sentence without counting it. */
@@ -510,17 +584,20 @@ static void test_sentence_types(void)
 
 	framer_setup(&f, 0, true);
 	feed_str(&f, &o, GGA "\r\n" RMC "\r\n" GGA "\r\n");
-	feed_str(&f, &o, "$GPGGA,bad*00\r\n");		/* dropped: not counted */
+	feed_str(&f, &o, "$GPGGA,BAD*00\r\n");		/* dropped: not counted */
 	feed_str(&f, &o, "!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26\r\n");
 	feed_str(&f, &o, "$GPBOD,,T,,M,,\r\n");		/* no checksum, allowed */
 	feed_str(&f, &o, "$GPTXT\r\n");			/* address alone */
 	feed_str(&f, &o, "$PABCDEFGHIJKLMN,1\r\n");	/* 15 characters: counted */
 	feed_str(&f, &o, "$PABCDEFGHIJKLMNO,1\r\n");	/* 16: other */
-	feed_str(&f, &o, "$gprmc,1\r\n");			/* lower case: other */
-	feed_str(&f, &o, "$,1\r\n");				/* empty: other */
-	feed_str(&f, &o, "$*00\r\n");				/* empty: other */
+	feed_str(&f, &o, "$GPrmc,1\r\n");			/* lower case: other */
+	feed_str(&f, &o, "$GP-X,1\r\n");			/* a '-': other */
+	feed_str(&f, &o, "$GPS W\r\n");			/* a space: other */
+	/* No talker: dropped (CHARSET), not counted. */
+	feed_str(&f, &o, "$gprmc,1\r\n$,1\r\n$*00\r\n");
 	CHECK_EQ(f.sentences, 11);
 	CHECK_EQ(f.drops[NMEA_DROP_CHECKSUM], 1);
+	CHECK_EQ(f.drops[NMEA_DROP_CHARSET], 3);
 	CHECK_EQ(f.types.n, 6);
 	CHECK(!strcmp(f.types.t[0].name, "GPGGA"));
 	CHECK(!strcmp(f.types.t[1].name, "GPRMC"));
@@ -564,13 +641,20 @@ static u32 rnd(u32 n)
 static size_t random_line(char *buf, u32 max_len)
 {
 	static const char alphabet[] = "$!*,GPRMC0129aFf\r\x07\x80 ";
+	static const char numeric[2][4] = { "GGA", "VTG" };
 	size_t n = 0, i, len = rnd(max_len + 8);
 	u8 sum = 0;
 
 	if (rnd(4)) {
 		buf[n++] = rnd(8) ? '$' : '!';
+		/* Now and then a numeric type: digits and indicators. */
 		for (i = 0; i < len; i++) {
-			buf[n] = 'A' + rnd(26);
+			if (i < 5 || rnd(3))
+				buf[n] = 'A' + rnd(26);
+			else
+				buf[n] = "0123456789,.+-"[rnd(14)];
+			if (i >= 2 && i < 5 && len > 5 && len % 3)
+				buf[n] = numeric[len & 1][i - 2];
 			sum ^= buf[n++];
 		}
 		n += sprintf(buf + n, rnd(2) ? "*%02X" : "*%02x", sum);
@@ -612,8 +696,8 @@ static void test_matches_reference(void)
 		memcpy(before, f.drops, sizeof(before));
 		got = 0;
 		for (i = 0; i < n; i++)
-			CHECK_EQ(nmea_framer_push(&f, line[i], i), 0);
-		len = nmea_framer_push(&f, '\n', n);
+			CHECK_EQ(nmea_framer_push(&f, line[i], i, 0), 0);
+		len = nmea_framer_push(&f, '\n', n, 0);
 		if (len)
 			got = len - 2;
 		if (got != r.len || (got && memcmp(f.buf, r.s, got)))
@@ -700,7 +784,7 @@ static void test_corpus(void)
 		outlen = 0;
 		framer_setup(&f, 0, false);
 		for (j = 0; j < l->wire_len; j++) {
-			len = nmea_framer_push(&f, l->wire[j], j);
+			len = nmea_framer_push(&f, l->wire[j], j, 0);
 			if (!len)
 				continue;
 			/* start_ns is that of the sentence's first byte. */
@@ -753,6 +837,8 @@ const struct test framer_tests[] = {
 	{ "framer_cr_handling", test_cr_handling },
 	{ "framer_double_dollar", test_double_dollar },
 	{ "framer_counters_exact", test_counters_exact },
+	{ "framer_doubtful", test_doubtful },
+	{ "framer_numeric_types", test_numeric_types },
 	{ "framer_reset", test_reset },
 	{ "framer_no_checksum_counted", test_no_checksum_counter },
 	{ "framer_proprietary", test_proprietary },

@@ -132,13 +132,14 @@ void wave_delay(struct wave *w, size_t i, double bits)
 		w->last = w->e[i].t;
 }
 
-void rx_emit(void *ctx, u8 byte, u64 start_ns)
+void rx_emit(void *ctx, u8 byte, u64 start_ns, u32 flags)
 {
 	struct rx *rx = ctx;
 
 	GROW(rx->got, rx->cap, rx->n);
 	rx->got[rx->n].start = start_ns;
 	rx->got[rx->n].byte = byte;
+	rx->got[rx->n].flags = flags;
 	rx->n++;
 }
 
@@ -206,7 +207,9 @@ size_t wave_errors_from(const struct wave *w, const struct rx *rx,
 			errors += !(skip && i && skip[i - 1]);
 			j++;
 		} else {
-			if (rx->got[j].byte != w->sent[i].byte)
+			/* A doubtful byte costs its sentence: an error too. */
+			if (rx->got[j].byte != w->sent[i].byte ||
+			    rx->got[j].flags & UART_DEC_DOUBTFUL)
 				errors += !(skip && skip[i]);
 			i++;
 			j++;

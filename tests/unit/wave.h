@@ -25,6 +25,7 @@ enum jitter_model {
 struct frame {
 	u64 start;
 	u8 byte;
+	u32 flags;		/* the decoder's UART_DEC_* (received only) */
 	double true_start;	/* sender's time of the start edge (wave only) */
 	size_t edge;		/* index of the start edge (wave only) */
 };
@@ -80,7 +81,7 @@ struct rx {
 	size_t n, cap;
 };
 
-void rx_emit(void *ctx, u8 byte, u64 start_ns);
+void rx_emit(void *ctx, u8 byte, u64 start_ns, u32 flags);
 void rx_free(struct rx *rx);
 
 /*
