@@ -393,7 +393,7 @@ static void dec_next_frame(struct uart_dec *d)
 					    d->base_weight + d->drift_bits)));
 }
 
-/* A grid of the start edge at @t's own: a new burst. */
+/* Begin a grid of its own on the start edge at @t, as after a long gap. */
 static void dec_new_grid(struct uart_dec *d, u64 t)
 {
 	d->frame_start = t;
