@@ -110,9 +110,17 @@ static const struct gpsnmea_bh_ops gpsnmea_bh_bh_wq = {
 	.stop = gpsnmea_nothing,
 };
 
+/*
+ * The workqueue is allocated at the first start and kept until
+ * gpsnmea_bh_exit(), not destroyed at each switch away from wq: on a
+ * lockdep kernel destroy_workqueue() unregisters the queue's lock class key
+ * with interrupts off, walking every lock class, for longer than a bit
+ * time at low rates. The top half's timestamps would be that late.
+ */
 static int gpsnmea_wq_start(struct gpsnmea *gn)
 {
-	gn->wq = alloc_workqueue("gpsnmea%d", WQ_HIGHPRI, 0, gn->id);
+	if (!gn->wq)
+		gn->wq = alloc_workqueue("gpsnmea%d", WQ_HIGHPRI, 0, gn->id);
 	return gn->wq ? 0 : -ENOMEM;
 }
 
@@ -122,18 +130,12 @@ static irqreturn_t gpsnmea_wq_schedule(struct gpsnmea *gn)
 	return IRQ_HANDLED;
 }
 
-static void gpsnmea_wq_stop(struct gpsnmea *gn)
-{
-	destroy_workqueue(gn->wq);
-	gn->wq = NULL;
-}
-
 static const struct gpsnmea_bh_ops gpsnmea_bh_wq = {
 	.name = "wq",
 	.start = gpsnmea_wq_start,
 	.schedule = gpsnmea_wq_schedule,
 	.quiesce = gpsnmea_work_quiesce,
-	.stop = gpsnmea_wq_stop,
+	.stop = gpsnmea_nothing,
 };
 
 /* --- threaded IRQ: the IRQ's own kernel thread, gpsnmea_irq_thread() --- */
@@ -515,5 +517,9 @@ void gpsnmea_bh_exit(struct gpsnmea *gn)
 	gn->bh->quiesce(gn);
 	hrtimer_cancel(&gn->idle_timer);
 	gn->bh->stop(gn);
+	if (gn->wq) {
+		destroy_workqueue(gn->wq);
+		gn->wq = NULL;
+	}
 	mutex_unlock(&gn->switch_lock);
 }
