@@ -123,14 +123,14 @@ static inline bool gpsnmea_ring_empty(const struct gpsnmea_ring *r)
  * @name: the value of the bh= parameter and of the bh sysfs attribute
  * @needs: what the running kernel lacks for this mechanism, or NULL when
  *	it is available
- * @start: allocate what the mechanism needs; may sleep. Returns 0 or -errno
+ * @start: allocate what the mechanism needs, kept until gpsnmea_bh_exit()
+ *	(a switch frees nothing); may sleep. Returns 0 or -errno
  *	(-EOPNOTSUPP when the running kernel lacks the mechanism).
  * @schedule: request a run of gpsnmea_bh_process(); called from hard IRQ
  *	context (the top half and the idle hrtimer). Returns what the top half
  *	returns: IRQ_WAKE_THREAD for the threaded IRQ, IRQ_HANDLED otherwise.
  * @quiesce: wait until no run is in progress and none is pending; the
  *	caller has already made sure that nothing calls @schedule any more.
- * @stop: release what @start allocated; called after @quiesce.
  *
  * Exactly one mechanism is active at a time, so gpsnmea_bh_process() never
  * runs concurrently with itself.
@@ -141,7 +141,6 @@ struct gpsnmea_bh_ops {
 	int (*start)(struct gpsnmea *gn);
 	irqreturn_t (*schedule)(struct gpsnmea *gn);
 	void (*quiesce)(struct gpsnmea *gn);
-	void (*stop)(struct gpsnmea *gn);
 };
 
 /**

@@ -48,16 +48,11 @@ static void gpsnmea_tasklet_quiesce(struct gpsnmea *gn)
 	tasklet_kill(&gn->tasklet);
 }
 
-static void gpsnmea_nothing(struct gpsnmea *gn)
-{
-}
-
 static const struct gpsnmea_bh_ops gpsnmea_bh_tasklet = {
 	.name = "tasklet",
 	.start = gpsnmea_tasklet_start,
 	.schedule = gpsnmea_tasklet_schedule,
 	.quiesce = gpsnmea_tasklet_quiesce,
-	.stop = gpsnmea_nothing,
 };
 
 /* --- work items: bh_wq (softirq context) and wq (a kworker thread) --- */
@@ -107,12 +102,20 @@ static const struct gpsnmea_bh_ops gpsnmea_bh_bh_wq = {
 	.start = gpsnmea_bh_wq_start,
 	.schedule = gpsnmea_bh_wq_schedule,
 	.quiesce = gpsnmea_bh_work_quiesce,
-	.stop = gpsnmea_nothing,
 };
 
+/*
+ * The workqueue is allocated at the first start and kept until
+ * gpsnmea_bh_exit(), not destroyed at each switch away from wq: on a
+ * lockdep kernel destroy_workqueue() unregisters the queue's lock class
+ * key, which walks every lock class and dependency with interrupts off,
+ * for longer than half a bit at 1200 baud on 6.12-debug-a. The top half
+ * cannot run meanwhile: its timestamps would be that late.
+ */
 static int gpsnmea_wq_start(struct gpsnmea *gn)
 {
-	gn->wq = alloc_workqueue("gpsnmea%d", WQ_HIGHPRI, 0, gn->id);
+	if (!gn->wq)
+		gn->wq = alloc_workqueue("gpsnmea%d", WQ_HIGHPRI, 0, gn->id);
 	return gn->wq ? 0 : -ENOMEM;
 }
 
@@ -122,18 +125,11 @@ static irqreturn_t gpsnmea_wq_schedule(struct gpsnmea *gn)
 	return IRQ_HANDLED;
 }
 
-static void gpsnmea_wq_stop(struct gpsnmea *gn)
-{
-	destroy_workqueue(gn->wq);
-	gn->wq = NULL;
-}
-
 static const struct gpsnmea_bh_ops gpsnmea_bh_wq = {
 	.name = "wq",
 	.start = gpsnmea_wq_start,
 	.schedule = gpsnmea_wq_schedule,
 	.quiesce = gpsnmea_work_quiesce,
-	.stop = gpsnmea_wq_stop,
 };
 
 /* --- threaded IRQ: the IRQ's own kernel thread, gpsnmea_irq_thread() --- */
@@ -159,7 +155,6 @@ static const struct gpsnmea_bh_ops gpsnmea_bh_thread = {
 	.start = gpsnmea_thread_start,
 	.schedule = gpsnmea_thread_schedule,
 	.quiesce = gpsnmea_thread_quiesce,
-	.stop = gpsnmea_nothing,
 };
 
 /*
@@ -496,7 +491,6 @@ int gpsnmea_bh_switch(struct gpsnmea *gn, const struct gpsnmea_bh_ops *ops)
 
 	WRITE_ONCE(gn->bh, ops);
 	gpsnmea_bh_kick(gn);
-	old->stop(gn);
 	dev_dbg(gn->dev, "bottom half %s -> %s\n", old->name, ops->name);
 out:
 	mutex_unlock(&gn->switch_lock);
@@ -514,6 +508,10 @@ void gpsnmea_bh_exit(struct gpsnmea *gn)
 	hrtimer_cancel(&gn->idle_timer);
 	gn->bh->quiesce(gn);
 	hrtimer_cancel(&gn->idle_timer);
-	gn->bh->stop(gn);
+	/* wq's, kept across switches (see gpsnmea_wq_start()) */
+	if (gn->wq) {
+		destroy_workqueue(gn->wq);
+		gn->wq = NULL;
+	}
 	mutex_unlock(&gn->switch_lock);
 }

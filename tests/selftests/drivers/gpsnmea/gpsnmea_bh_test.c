@@ -85,8 +85,23 @@ TEST_F_TIMEOUT(bh, switch_while_replaying, 900)
 	EXPECT_EQ(0, stat_of("framing_errors"));
 	EXPECT_EQ(0, stat_of("overruns"));
 	EXPECT_EQ(0, stat_of("gaps"));
-	TH_LOG("%d switches, %zu sentences byte-exact", sw.switches,
+	TH_LOG("%d switches, %zu sentences in the log", sw.switches,
 	       r.sentences);
+	/* What went wrong, if anything: the decoder's and the framer's view. */
+	TH_LOG("edges %lld order_errors %lld glitches %lld late_edges %lld",
+	       stat_of("edges"), stat_of("order_errors"), stat_of("glitches"),
+	       stat_of("late_edges"));
+	TH_LOG("sentences %lld doubtful %lld checksum_errors %lld truncated %lld garbage %lld",
+	       stat_of("sentences"), stat_of("doubtful_sentences"),
+	       stat_of("checksum_errors"), stat_of("truncated_sentences"),
+	       stat_of("garbage_bytes"));
+	TH_LOG("bh_runs %lld bh_edges_max %lld fifo_high_water %lld bh_latency_max_ns %lld",
+	       stat_of("bh_runs"), stat_of("bh_edges_max"),
+	       stat_of("fifo_high_water"), stat_of("bh_latency_max_ns"));
+	/* Late edge timer: interrupts were off (the timestamps' jitter). */
+	TH_LOG("sim edge timer late by p99 %lld ns, p999 %lld ns, max %lld ns",
+	       sim_stat_of("late", "p99_ns"), sim_stat_of("late", "p999_ns"),
+	       sim_stat_of("late", "max_ns"));
 	replay_close(&r);
 }
 
