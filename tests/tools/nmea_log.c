@@ -5,10 +5,10 @@
  *   nmea_log wire LOG             bytes a receiver would send for LOG:
  *                                 '#' lines skipped, bare LF sent as CRLF,
  *                                 every other byte unchanged
- *   nmea_log expect [-m N] LOG    the sentences a correct driver delivers,
+ *   nmea_log expect LOG           the sentences a correct driver delivers,
  *                                 each ending in CRLF
- *   nmea_log count [-m N] LOG     how many that is
- *   nmea_log drops [-m N] LOG     every line that drops something: "LINE
+ *   nmea_log count LOG            how many that is
+ *   nmea_log drops LOG            every line that drops something: "LINE
  *                                 REASON..." (file line numbers),
  *                                 then the totals as in the driver's
  *                                 statistics: "sentences N",
@@ -22,8 +22,12 @@
  *
  * "expect" is the line-at-a-time reference of nmea_ref.h, written
  * independently of the driver's streaming framer (src/nmea_framer.c), so
- * the two check each other. N is max_len (default NMEA_REF_MAX_LEN, the
- * driver's default).
+ * the two check each other. Options of wire, expect, count and drops:
+ *
+ *   -m N   max_len (default NMEA_REF_MAX_LEN, the driver's default)
+ *   -b N   only the lines that begin in the log's first N bytes (default
+ *          0: the whole log), so that a test can replay the head of a long
+ *          log with the matching reference
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +147,17 @@ static int compare(const char *expect_path, const char *got_path)
 	return 0;
 }
 
+/* Bytes up to and including the end of the line that P (LEN bytes) is in. */
+static size_t line_end(const unsigned char *p, size_t len)
+{
+	const unsigned char *nl;
+
+	if (p[-1] == '\n')
+		return 0;
+	nl = memchr(p, '\n', len);
+	return nl ? (size_t)(nl - p) + 1 : len;
+}
+
 /* Names of the driver's statistics, by enum nmea_ref_why. */
 static const char *const stat_names[REF_NR] = {
 	"checksum_errors", "no_checksum_errors", "length_errors",
@@ -151,7 +166,8 @@ static const char *const stat_names[REF_NR] = {
 
 int main(int argc, char **argv)
 {
-	size_t max_len = NMEA_REF_MAX_LEN, len, pos = 0, count = 0, lineno = 0;
+	size_t max_len = NMEA_REF_MAX_LEN, max_bytes = 0, len, pos = 0;
+	size_t count = 0, lineno = 0;
 	size_t total[REF_NR] = { 0 };
 	struct nmea_ref_line r;
 	const char *mode;
@@ -170,15 +186,20 @@ int main(int argc, char **argv)
 	    strcmp(mode, "count") && strcmp(mode, "drops"))
 		goto usage;
 	optind = 2;
-	while ((opt = getopt(argc, argv, "m:")) != -1) {
-		if (opt != 'm')
+	while ((opt = getopt(argc, argv, "m:b:")) != -1) {
+		if (opt == 'm')
+			max_len = strtoul(optarg, NULL, 0);
+		else if (opt == 'b')
+			max_bytes = strtoul(optarg, NULL, 0);
+		else
 			goto usage;
-		max_len = strtoul(optarg, NULL, 0);
 	}
 	if (optind != argc - 1)
 		goto usage;
 	log = slurp(argv[optind], &len);
 
+	if (max_bytes && len > max_bytes)
+		len = max_bytes + line_end(log + max_bytes, len - max_bytes);
 	while (pos < len) {
 		unsigned char *line = log + pos, *nl;
 		size_t n, body;
@@ -229,7 +250,7 @@ int main(int argc, char **argv)
 	free(log);
 	return 0;
 usage:
-	fprintf(stderr, "usage: nmea_log wire|expect|count|drops [-m MAXLEN] LOG\n"
+	fprintf(stderr, "usage: nmea_log wire|expect|count|drops [-m MAXLEN] [-b BYTES] LOG\n"
 		"       nmea_log compare EXPECT GOT\n");
 	return 2;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gpsnmea/nmea_framer.h>
 
@@ -127,6 +128,90 @@ static void test_nmea_log_agrees(void)
 	}
 	printf("# nmea_log expect and drops agree with the host tests on %zu logs\n",
 	       n);
+	corpus_free(logs, n);
+}
+
+/*
+ * @path's first @n bytes, then up to and including the next LF: its first
+ * @len bytes of @whole.
+ */
+static char *head_of(const char *path, size_t n, size_t *len, size_t *whole)
+{
+	FILE *f = fopen(path, "rb");
+	char *all, *nl;
+	size_t all_len;
+
+	if (!f)
+		return NULL;
+	all = read_all(f, &all_len);
+	fclose(f);
+	if (!all)
+		return NULL;
+	*len = all_len;
+	*whole = all_len;
+	if (all_len > n && all[n - 1] != '\n') {
+		nl = memchr(all + n, '\n', all_len - n);
+		*len = nl ? (size_t)(nl - all) + 1 : all_len;
+	} else if (all_len > n) {
+		*len = n;
+	}
+	return all;
+}
+
+/*
+ * "nmea_log MODE -b N LOG" (the head of a long log, as make check's corpus
+ * job replays it) is "nmea_log MODE" of a file that holds LOG's lines that
+ * begin in its first N bytes, for wire, expect and drops, at N = 1 (the
+ * first line only), 3000 and 16384.
+ */
+static void test_nmea_log_head(void)
+{
+	static const char *const modes[] = { "wire", "expect", "drops" };
+	static const size_t sizes[] = { 1, 3000, 16384 };
+	const char *dir = getenv("GPSNMEA_CORPUS");
+	char tmpdir[] = "/tmp/gpsnmea-head.XXXXXX", path[1024], mode[32];
+	struct corpus_log *logs;
+	size_t n, i, k, m, len, whole, got_len, want_len, cut = 0;
+	char *all, *got, *want;
+	FILE *f;
+
+	if (!dir || !*dir)
+		dir = CORPUS_DIR;
+	n = corpus_load(&logs);
+	REQUIRE(n >= 10);
+	REQUIRE(mkdtemp(tmpdir));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, logs[i].name);
+			all = head_of(path, sizes[k], &len, &whole);
+			REQUIRE(all);
+			snprintf(path, sizeof(path), "%s/%s", tmpdir,
+				 logs[i].name);
+			f = fopen(path, "wb");
+			REQUIRE(f && fwrite(all, 1, len, f) == len && !fclose(f));
+			cut += len < whole;
+			free(all);
+			for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+				snprintf(mode, sizeof(mode), "%s -b %zu",
+					 modes[m], sizes[k]);
+				got = run(mode, dir, logs[i].name, &got_len);
+				want = run(modes[m], tmpdir, logs[i].name,
+					   &want_len);
+				if (!got || !want || got_len != want_len ||
+				    memcmp(got, want, got_len))
+					test_fail(__FILE__, __LINE__,
+						  "%s: nmea_log %s differs from the cut log",
+						  logs[i].name, mode);
+				free(got);
+				free(want);
+			}
+			remove(path);
+		}
+	}
+	rmdir(tmpdir);
+	CHECK(cut >= n);
+	printf("# nmea_log -b agrees with cut logs on %zu logs (%zu cut)\n",
+	       n, cut);
 	corpus_free(logs, n);
 }
 
@@ -305,6 +390,7 @@ static void test_findings_documented(void)
 
 const struct test corpus_tests[] = {
 	{ "corpus_nmea_log_agrees", test_nmea_log_agrees },
+	{ "corpus_nmea_log_head", test_nmea_log_head },
 	{ "corpus_bad_input_stats", test_bad_input_stats },
 	{ "corpus_findings_documented", test_findings_documented },
 	TEST_END
