@@ -53,13 +53,19 @@ struct gpsnmea;
 #define GPSNMEA_STORM_WINDOW_NS		(10 * NSEC_PER_MSEC)
 #define GPSNMEA_STORM_HOLDOFF_MS	100
 
-/* Level value of an in-band marker: edges were lost just before this one. */
+/*
+ * Level values of in-band markers: edges were lost just before this one;
+ * with GPSNMEA_EDGE_STORM, to an edge storm (the decoder forgets what it
+ * learnt from the noise, see uart_dec_forget()).
+ */
 #define GPSNMEA_EDGE_GAP	0xff
+#define GPSNMEA_EDGE_STORM	0xfe
 
 /**
  * struct gpsnmea_edge - one entry of the edge ring
  * @t_ns: CLOCK_MONOTONIC time at which the hard IRQ ran
- * @level: line level read in the hard IRQ (0 or 1), or GPSNMEA_EDGE_GAP
+ * @level: line level read in the hard IRQ (0 or 1), GPSNMEA_EDGE_GAP or
+ *	GPSNMEA_EDGE_STORM
  */
 struct gpsnmea_edge {
 	u64 t_ns;
@@ -213,6 +219,8 @@ struct gpsnmea_slot {
  * @edges: top half -> bottom half, lockless (see struct gpsnmea_ring)
  * @edge_gap: written by the top half only: edges were dropped and the next
  *	queued entry must be a GPSNMEA_EDGE_GAP marker
+ * @edge_storm: written by the top half only: ... to a storm, the marker is
+ *	GPSNMEA_EDGE_STORM
  * @overruns: edges dropped because @edges was full (top half writes)
  * @storm_budget: edges allowed per GPSNMEA_STORM_WINDOW_NS: twice the most
  *	a UART at @baud makes (one per bit), plus 32 for glitches
@@ -282,6 +290,7 @@ struct gpsnmea {
 
 	struct gpsnmea_ring edges;
 	bool edge_gap;
+	bool edge_storm;
 	atomic64_t overruns;
 	atomic_t in_flight;
 	bool kick_armed;

@@ -373,9 +373,12 @@ void gpsnmea_bh_process(struct gpsnmea *gn)
 	for (n = 0; tail != head; tail++, n++) {
 		const struct gpsnmea_edge *e = &r->buf[tail & (GPSNMEA_EDGE_FIFO - 1)];
 
-		if (unlikely(e->level == GPSNMEA_EDGE_GAP)) {
+		if (unlikely(e->level >= GPSNMEA_EDGE_STORM)) {
 			gn->gaps++;
-			uart_dec_reset(&gn->dec);
+			if (e->level == GPSNMEA_EDGE_STORM)
+				uart_dec_forget(&gn->dec);
+			else
+				uart_dec_reset(&gn->dec);
 			nmea_framer_reset(&gn->framer);
 			dev_warn_ratelimited(gn->dev,
 					     "edges lost: %lld overruns (bottom half too slow), %lld storms, %lld GPIO read errors so far\n",

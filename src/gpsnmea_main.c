@@ -98,6 +98,7 @@ static bool gpsnmea_storm(struct gpsnmea *gn, u64 now)
 	disable_irq_nosync(gn->irq);
 	atomic64_inc(&gn->storms);
 	gn->edge_gap = true;
+	gn->edge_storm = true;
 	schedule_delayed_work(&gn->storm_work,
 			      msecs_to_jiffies(GPSNMEA_STORM_HOLDOFF_MS));
 	return true;
@@ -193,7 +194,8 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 	if (unlikely(gn->edge_gap)) {
 		struct gpsnmea_edge gap = {
 			.t_ns = edge.t_ns,
-			.level = GPSNMEA_EDGE_GAP,
+			.level = gn->edge_storm ? GPSNMEA_EDGE_STORM :
+						  GPSNMEA_EDGE_GAP,
 		};
 
 		if (gpsnmea_ring_room(&gn->edges) < 2) {
@@ -202,6 +204,7 @@ static irqreturn_t gpsnmea_hardirq(int irq, void *data)
 		}
 		gpsnmea_ring_push(&gn->edges, &gap);
 		gn->edge_gap = false;
+		gn->edge_storm = false;
 	}
 	if (gpsnmea_ring_room(&gn->edges)) {
 		gpsnmea_ring_push(&gn->edges, &edge);

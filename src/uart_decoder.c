@@ -88,6 +88,20 @@ static void dec_set_period(struct uart_dec *d, u32 p)
 	d->inverse = div_u64(1ULL << INVERSE_SHIFT, p);
 }
 
+/* What is learnt across bursts, as before the first edge. */
+static void dec_unlearn(struct uart_dec *d)
+{
+	u32 baud = d->cfg.baud;
+
+	d->rate = div_u64((1000000000ULL << FRAC) + baud / 2, baud);
+	dec_set_period(d, d->rate);
+	d->base = d->rate;
+	d->rate_bits = RATE_PRIOR;
+	d->rate_t = (u64)RATE_PRIOR * d->rate;
+	d->spread = 0;
+	d->skew = 0;
+}
+
 void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 		   uart_dec_emit_t emit, void *ctx)
 {
@@ -107,11 +121,7 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 	d->bit_ns = div_u64(1000000000ULL + baud / 2, baud);
 	d->glitch_ns = d->bit_ns / 100 * d->cfg.glitch_pct +
 		       d->bit_ns % 100 * d->cfg.glitch_pct / 100;
-	d->rate = div_u64((1000000000ULL << FRAC) + baud / 2, baud);
-	dec_set_period(d, d->rate);
-	d->base = d->rate;
-	d->rate_bits = RATE_PRIOR;
-	d->rate_t = (u64)RATE_PRIOR * d->rate;
+	dec_unlearn(d);
 	d->level = true;
 	d->level_valid = true;
 }
@@ -121,6 +131,12 @@ void uart_dec_reset(struct uart_dec *d)
 	dec_abort(d);
 	d->gap = true;
 	d->level_valid = false;
+}
+
+void uart_dec_forget(struct uart_dec *d)
+{
+	uart_dec_reset(d);
+	dec_unlearn(d);
 }
 
 /*

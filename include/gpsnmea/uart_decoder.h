@@ -137,6 +137,19 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 void uart_dec_reset(struct uart_dec *d);
 
 /**
+ * uart_dec_forget - the line carried no UART for a while (an edge storm)
+ * @d: decoder
+ *
+ * As uart_dec_reset(), and what was learnt from the line is dropped too:
+ * the bit time and the latency spread start again from the nominal bit
+ * time and zero, as after uart_dec_init(). Noise that passed for frames
+ * (a storm's edges up to the driver's budget, stamped ever later while
+ * the CPU cannot keep up) teaches a wrong bit time and a spread of half a
+ * bit, which would cost the sentences after it. The statistics are kept.
+ */
+void uart_dec_forget(struct uart_dec *d);
+
+/**
  * uart_dec_edge - feed one edge
  * @d: decoder
  * @t_ns: timestamp of the edge (non-decreasing)

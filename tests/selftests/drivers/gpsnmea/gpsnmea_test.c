@@ -827,8 +827,14 @@ TEST_F_TIMEOUT(storm, edge_storm_bounded, 600)
 
 	/* The last holdoff ends; then every byte is right again. */
 	usleep(300000);
-	for (i = 0; i < 3; i++)
-		EXPECT_EQ(0, send_and_read(s));
+	for (i = 0; i < 3; i++) {
+		long long b0 = stat_of("bytes"), e0 = stat_of("edges");
+
+		EXPECT_EQ(0, send_and_read(s))
+			TH_LOG("sentence %d: %lld edges, %lld bytes; %lld framing errors",
+			       i, stat_of("edges") - e0, stat_of("bytes") - b0,
+			       stat_of("framing_errors"));
+	}
 	EXPECT_EQ(0, unload_driver());
 }
 
