@@ -583,7 +583,10 @@ TEST(delivery_delay)
 	pthread_join(thr, NULL);
 	close(fd);
 	EXPECT_EQ(0, send_ret);
-	EXPECT_EQ(DELAY_BURST + DELAY_SINGLE, got);
+	EXPECT_EQ(DELAY_BURST + DELAY_SINGLE, got)
+		TH_LOG("%lld framing errors, %lld glitches; edge timer late by %lld ns",
+		       stat_of("framing_errors"), stat_of("glitches"),
+		       sim_stat_of("late", "max_ns"));
 	TH_LOG("%d sentences at %lld baud, delay after the last stop bit:",
 	       got, baud);
 	TH_LOG("min %lld us, mean %lld us, max %lld us (burst), %lld us (alone)",
