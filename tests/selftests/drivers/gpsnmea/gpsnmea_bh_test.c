@@ -217,4 +217,191 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
 	replay_close(&r);
 }
 
+/*
+ * Start-up with the line busy (issue 13): the simulated GPS is already
+ * sending when the module loads, so the decoder starts mid-frame, with no
+ * bit time or latency history; a reader opens at once, and a process is
+ * started (fork + exec of busybox) while the first sentence the reader
+ * must get is on the line, which delays edges while the decoder knows
+ * least. GPSNMEA_STARTUP_REPEATS times (default 20), GPSNMEA_STARTUP_LOG's
+ * (default neo-m8n) first GPSNMEA_STARTUP_SENTENCES (default 40) sentences
+ * are sent back to back, the load point moving through the first one.
+ *
+ * Exact means: the reader got the sentences from some s to the last, byte
+ * for byte, where s is at most the first sentence whose '$' was sent after
+ * open() returned (the sentences in flight at load or before the reader
+ * opened may be missing, none after them, nothing altered or extra).
+ */
+#define STARTUP_MAX	256
+
+FIXTURE(startup) {
+	int unused;
+};
+
+FIXTURE_SETUP(startup)
+{
+	ASSERT_EQ(0, sim_setup());
+	unload_driver();
+}
+
+FIXTURE_TEARDOWN(startup)
+{
+	sim_wait_idle(600000);
+	unload_driver();
+}
+
+/* Bytes of @wlen the simulator has sent (the one on the wire not counted). */
+static long sim_sent(size_t wlen)
+{
+	long long pending = read_num(SIM_DIR "/pending");
+
+	return pending < 0 ? -1 : (long)wlen - (long)pending;
+}
+
+/* Waits until the simulator has sent @off bytes of @wlen; the count then. */
+static long sim_wait_sent(size_t wlen, long off)
+{
+	long sent;
+
+	while ((sent = sim_sent(wlen)) >= 0 && sent < off &&
+	       sent < (long)wlen)
+		usleep(50);
+	return sent;
+}
+
+/* Reads @fd until @want bytes came or it was quiet for 300 ms, sim idle. */
+static size_t startup_read(int fd, char *buf, size_t cap, size_t want)
+{
+	size_t got = 0;
+
+	while (got < want && got < cap) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int ret = poll(&pfd, 1, 300);
+
+		if (ret == 0 && read_num(SIM_DIR "/pending") == 0)
+			break;
+		if (ret <= 0)
+			continue;
+		n = read(fd, buf + got, cap - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+static bool ends_with(const char *buf, size_t len, const void *tail,
+		      size_t tlen)
+{
+	return len >= tlen && !memcmp(buf + len - tlen, tail, tlen);
+}
+
+TEST_F_TIMEOUT(startup, cold_start_busy_line, 900)
+{
+	int reps = atoi(env_or("GPSNMEA_STARTUP_REPEATS", "20"));
+	int nwant = atoi(env_or("GPSNMEA_STARTUP_SENTENCES", "40"));
+	size_t start[STARTUP_MAX + 1], wlen = 0, glen, i;
+	int n = 0, rep, exact = 0, s, j, status, skipped_max = 0;
+	struct replay r;
+	char *got;
+
+	ASSERT_EQ(0, replay_open(&r, env_or("GPSNMEA_STARTUP_LOG", "neo-m8n")));
+	if (nwant > STARTUP_MAX)
+		nwant = STARTUP_MAX;
+	/* The first @nwant sentences of the expected output are the wire. */
+	start[0] = 0;
+	for (i = 0; i < r.elen && n < nwant; i++)
+		if (r.expect[i] == '\n')
+			start[++n] = i + 1;
+	wlen = start[n];
+	ASSERT_LT(2, n);
+	got = malloc(wlen + 4096);
+	ASSERT_NE(NULL, got);
+
+	for (rep = 0; rep < reps; rep++) {
+		long before, loaded, opened, at_exec, load_at;
+		size_t len0 = start[1] - start[0];
+		pid_t pid;
+		int fd, ok;
+
+		ASSERT_EQ(0, sim_setup());
+		/* Load at a point that moves through the first sentence. */
+		load_at = 3 + (rep * 17) % (len0 - 6);
+		ASSERT_EQ(0, sim_send(r.expect, wlen));
+		before = sim_wait_sent(wlen, load_at);
+		ASSERT_EQ(0, load_driver(NULL));
+		loaded = sim_sent(wlen);
+		fd = open(DEV_PATH, O_RDONLY);
+		ASSERT_LE(0, fd);
+		opened = sim_sent(wlen);
+		/* The first sentence whose '$' went out after open() returned. */
+		for (j = 0; j < n && (long)start[j] <= opened; j++)
+			;
+		ASSERT_GT(n, j) TH_LOG("the log was sent before the reader opened");
+		/* A process starts while that sentence is on the line. */
+		at_exec = sim_wait_sent(wlen, start[j] + 2);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+		/*
+		 * At least the sentences from j on; then on until the last
+		 * one came, or nothing did for a while (sim idle).
+		 */
+		glen = startup_read(fd, got, wlen + 4096, wlen - start[j]);
+		while (glen < wlen && !ends_with(got, glen, r.expect + start[n - 1],
+						 start[n] - start[n - 1])) {
+			size_t more = startup_read(fd, got + glen,
+						   wlen + 4096 - glen, 1);
+
+			if (!more)
+				break;
+			glen += more;
+		}
+		close(fd);
+		sim_wait_idle(60000);
+
+		/* got must be the sentences s..n-1, s <= j. */
+		for (s = 0; s < n && wlen - start[s] != glen; s++)
+			;
+		ok = s <= j && !memcmp(got, r.expect + start[s], glen);
+		exact += ok;
+		if (ok && s > skipped_max)
+			skipped_max = s;
+		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; %s: skipped %d (allowed %d) of %d; got %zu bytes of %zu\n",
+			r.name, rep, before, loaded, opened, at_exec,
+			ok ? "exact" : "NOT EXACT", s < n ? s : -1, j, n, glen,
+			wlen - start[j]);
+		fprintf(stderr, "#   edges %lld bytes %lld framing_errors %lld late_edges %lld order_errors %lld glitches %lld sentences %lld doubtful %lld checksum_errors %lld garbage %lld truncated %lld gaps %lld\n",
+			stat_of("edges"), stat_of("bytes"),
+			stat_of("framing_errors"), stat_of("late_edges"),
+			stat_of("order_errors"), stat_of("glitches"),
+			stat_of("sentences"), stat_of("doubtful_sentences"),
+			stat_of("checksum_errors"), stat_of("garbage_bytes"),
+			stat_of("truncated_sentences"), stat_of("gaps"));
+		if (!ok) {
+			/* Which of the sentences from j on did not come as sent. */
+			for (i = j; i < (size_t)n; i++)
+				if (!memmem(got, glen, r.expect + start[i],
+					    start[i + 1] - start[i]))
+					fprintf(stderr, "#   missing sentence %zu: %.*s",
+						i, (int)(start[i + 1] - start[i]),
+						r.expect + start[i]);
+		}
+		EXPECT_EQ(0, unload_driver());
+	}
+	TH_LOG("%s at %s baud: %d of %d start-ups exact (%d sentences each, at most %d skipped at start)",
+	       r.name, env_or("GPSNMEA_BAUD", "9600"), exact, reps, n,
+	       skipped_max);
+	EXPECT_EQ(reps, exact);
+	free(got);
+	replay_close(&r);
+}
+
 TEST_HARNESS_MAIN
