@@ -388,7 +388,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		pid_t pid;
 		int fd, ok;
 
-		ASSERT_EQ(0, sim_setup());
+		/* sim_setup() would unload the module a rebind needs. */
+		ASSERT_EQ(0, rebind ? sim_wait_idle(600000) : sim_setup());
 		ASSERT_EQ(0, write_file(SIM_DIR "/starts_reset", "1"));
 		if (rebind) {
 			write_file(TRACEFS "/trace", "");
@@ -398,11 +399,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		load_at = 3 + (rep * 17) % (len0 - 6);
 		ASSERT_EQ(0, sim_send(r.expect, wlen));
 		before = sim_wait_sent(wlen, load_at);
-		if (rebind) {
-			ASSERT_EQ(0, write_file(SYS_DRV "/bind", device_name()));
-		} else {
-			ASSERT_EQ(0, load_driver(NULL));
-		}
+		ASSERT_EQ(0, rebind ? write_file(SYS_DRV "/bind", device_name())
+				    : load_driver(NULL));
 		loaded = sim_sent(wlen);
 		fd = open(DEV_PATH, O_RDONLY);
 		ASSERT_LE(0, fd);
@@ -446,15 +444,18 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		exact += ok;
 		if (ok && s > skipped_max)
 			skipped_max = s;
-		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; %s: skipped %d (allowed %d) of %d; got %zu bytes of %zu\n",
-			r.name, rep, before, loaded, opened, at_exec,
+		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; ",
+			r.name, rep, before, loaded, opened, at_exec);
+		fprintf(stderr, "%s: skipped %d (allowed %d) of %d; got %zu bytes of %zu\n",
 			ok ? "exact" : "NOT EXACT", s < n ? s : -1, j, n, glen,
 			wlen - start[j]);
-		fprintf(stderr, "#   edges %lld bytes %lld framing_errors %lld late_edges %lld order_errors %lld glitches %lld sentences %lld doubtful %lld checksum_errors %lld garbage %lld truncated %lld gaps %lld\n",
+		fprintf(stderr, "#   edges %lld bytes %lld framing_errors %lld late_edges %lld",
 			stat_of("edges"), stat_of("bytes"),
-			stat_of("framing_errors"), stat_of("late_edges"),
+			stat_of("framing_errors"), stat_of("late_edges"));
+		fprintf(stderr, " order_errors %lld glitches %lld sentences %lld doubtful %lld",
 			stat_of("order_errors"), stat_of("glitches"),
-			stat_of("sentences"), stat_of("doubtful_sentences"),
+			stat_of("sentences"), stat_of("doubtful_sentences"));
+		fprintf(stderr, " checksum_errors %lld garbage %lld truncated %lld gaps %lld\n",
 			stat_of("checksum_errors"), stat_of("garbage_bytes"),
 			stat_of("truncated_sentences"), stat_of("gaps"));
 		if (!ok) {
@@ -466,25 +467,21 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 					   start[i + 1] - start[i]))
 					continue;
 				fprintf(stderr, "#   missing sentence %zu: %.*s",
-						i, (int)(start[i + 1] - start[i]),
-						r.expect + start[i]);
+					i, (int)(start[i + 1] - start[i]),
+					r.expect + start[i]);
 					if (!last)
 						last = start[i + 1];
 				}
 			if (rebind)
 				startup_dump(last ? last : wlen - 1, wlen);
 		}
-		if (rebind) {
-			EXPECT_EQ(0, write_file(SYS_DRV "/unbind",
-						device_name()));
-		} else {
-			EXPECT_EQ(0, unload_driver());
-		}
+		EXPECT_EQ(0, rebind ? write_file(SYS_DRV "/unbind", device_name())
+				    : unload_driver());
 	}
-	TH_LOG("%s%s at %s baud: %d of %d start-ups exact (%d sentences each, at most %d skipped at start)",
+	TH_LOG("%s%s at %s baud: %d of %d start-ups exact (%d sentences each, %s %d)",
 	       r.name, rebind ? " (rebind)" : "",
 	       env_or("GPSNMEA_BAUD", "9600"), exact, reps, n,
-	       skipped_max);
+	       "at most skipped at start:", skipped_max);
 	EXPECT_EQ(reps, exact);
 	free(got);
 	replay_close(&r);
