@@ -373,6 +373,7 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 			start[++n] = i + 1;
 	wlen = start[n];
 	ASSERT_LT(2, n);
+	ASSERT_LT(8, start[1]);
 	got = malloc(wlen + 4096);
 	ASSERT_NE(NULL, got);
 	if (rebind) {
@@ -469,9 +470,9 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 				fprintf(stderr, "#   missing sentence %zu: %.*s",
 					i, (int)(start[i + 1] - start[i]),
 					r.expect + start[i]);
-					if (!last)
-						last = start[i + 1];
-				}
+				if (!last)
+					last = start[i + 1];
+			}
 			if (rebind)
 				startup_dump(last ? last : wlen - 1, wlen);
 		}
