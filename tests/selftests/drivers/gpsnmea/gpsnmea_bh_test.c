@@ -373,7 +373,7 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 			start[++n] = i + 1;
 	wlen = start[n];
 	ASSERT_LT(2, n);
-	ASSERT_LT(8, start[1]);
+	ASSERT_LT((size_t)8, start[1]);
 	got = malloc(wlen + 4096);
 	ASSERT_NE(NULL, got);
 	if (rebind) {
