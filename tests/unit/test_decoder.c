@@ -854,6 +854,64 @@ static void test_config_clamp(void)
 	rx_free(&rx);
 }
 
+/*
+ * Edges recorded in the VM (startup.cold_start_busy_line_rebind, 6.1,
+ * tasklet; tests/data/startup-6.1-tasklet-rep0.edges): the device bound
+ * while neo-m8n's first sentence was on the line, then a process started
+ * during the second one, which delayed three edges in a row of its '3'
+ * (bits 5, 7 and 9) by 0.70-0.82 bit, the next start edge on time, about
+ * 66 frames after the bind. The second sentence must come out byte-exact
+ * and unflagged, and the ones after it too: the next start edge shows the
+ * grid did not move (issue 13).
+ */
+static void test_recorded_startup(void)
+{
+	static const char want[] =
+		"$GLGSV,3,2,10,76,43,057,25,77,43,139,26,78,04,176,19,82,25,245,26*67\r\n";
+	char line[128], kind, *text;
+	unsigned long long a, b;
+	struct uart_dec d;
+	size_t i, n = 0;
+	struct rx rx;
+	FILE *f;
+
+	f = fopen(REPO_DIR "/tests/data/startup-6.1-tasklet-rep0.edges", "r");
+	REQUIRE(f);
+	/* The driver's glitch filter: 15 % of a bit. */
+	dec_setup(&d, &rx, 115200, false, 15);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%c %llu %llu", &kind, &a, &b) != 3 ||
+		    kind != 'E')
+			continue;
+		dec_timers(&d, a);
+		uart_dec_edge(&d, a, b);
+	}
+	fclose(f);
+	CHECK(dec_flush(&d));
+	text = calloc(rx.n + 1, 1);
+	REQUIRE(text);
+	for (i = 0; i < rx.n; i++)
+		text[i] = rx.got[i].byte;
+	/* From the second sentence's '$' on, every byte as sent, unflagged. */
+	text[rx.n] = 0;
+	for (i = 0; i < rx.n && !n; i++)
+		if (!strncmp(text + i, want, sizeof(want) - 1))
+			n = i + 1;
+	if (!n)
+		test_fail(__FILE__, __LINE__, "the second sentence is not intact: %.*s",
+			  (int)(sizeof(want) - 1),
+			  strstr(text, "$GLGSV,") ? strstr(text, "$GLGSV,") : "");
+	for (i = n ? n - 1 : rx.n; i < rx.n; i++)
+		if (rx.got[i].flags)
+			test_fail(__FILE__, __LINE__, "byte %zu flagged %#x", i,
+				  rx.got[i].flags);
+	printf("# %llu framing errors, %llu late edges\n",
+	       (unsigned long long)d.stats.framing_errors,
+	       (unsigned long long)d.stats.late_edges);
+	free(text);
+	rx_free(&rx);
+}
+
 const struct test decoder_tests[] = {
 	{ "decoder_all_bytes_9_bauds", test_all_bytes },
 	{ "decoder_all_bytes_no_timer", test_all_bytes_no_timer },
@@ -875,5 +933,6 @@ const struct test decoder_tests[] = {
 	{ "decoder_fuzz_corpus", test_fuzz_corpus },
 	{ "decoder_late_stop_then_late_start", test_late_pair },
 	{ "decoder_sub_bit_gaps", test_sub_bit_gaps },
+	{ "decoder_recorded_startup_late_run", test_recorded_startup },
 	TEST_END
 };
