@@ -285,6 +285,7 @@ static void dec_spread(struct uart_dec *d)
 	bool seen = d->frame_hi >= d->frame_lo;
 
 	e = seen ? d->frame_hi - d->frame_lo : 0;
+	d->burst_range = max_t(s64, d->burst_range, e);
 	grow = d->period >> 5;
 	d->frame_lo = S64_LARGE;
 	d->frame_hi = -S64_LARGE;
@@ -334,19 +335,32 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
  * every edge at the position it would be at least that late from (latency
  * is never negative: no edge comes more than 1/8 bit before the lowest
  * offset the burst has shown)
+ * @drift: the grid's drift over the frame, _q at position 10 (from the
+ *         next start edge; 0 if not known yet)
  * @alt: set to those bits, positions 0..9
  * @moved: set to how many edges that takes more than half a bit late
  *
  * Return: false if the edges make no frame (start and stop bit) that way.
  */
-static bool dec_late_alt(const struct uart_dec *d, u32 *alt, u32 *moved)
+static bool dec_late_alt(const struct uart_dec *d, s64 drift, u32 *alt,
+			 u32 *moved)
 {
 	s64 p = d->g0_period, e = d->g0_lo - (p >> EARLY_SLACK), x;
-	u32 i, k, prev = 0, shift = 0, n = 0;
+	u32 i, prev = 0, shift = 0, n = 0;
 	bool level = false;
+	u64 k;
 
 	for (i = 0; i < d->fr_n; i++) {
+		if (d->fr_t[i] - d->g0_start > (u64)d->bit_ns * 2 * FRAME_BITS)
+			return false;
 		x = (s64)(d->fr_t[i] - d->g0_start) * (1 << FRAC) - d->g0_phase;
+		if (x < e)
+			return false;
+		/* The drift at about that position, in proportion. */
+		k = div_u64(x - e, p);
+		if (k > FRAME_BITS)
+			return false;
+		x -= div_s64(drift * (s64)k, FRAME_BITS);
 		if (x < e)
 			return false;
 		k = div_u64(x - e, p);
@@ -384,10 +398,19 @@ static void dec_release(struct uart_dec *d, bool start, u64 t)
 	s64 p = d->g0_period, u;
 
 	d->held = false;
-	u = (s64)(t - d->g0_start) * (1 << FRAC) - d->g0_phase -
-	    FRAME_BITS * p;
+	start = start && t >= d->g0_start &&
+		t - d->g0_start <= (u64)d->bit_ns * 2 * FRAME_BITS;
+	u = start ? (s64)(t - d->g0_start) * (1 << FRAC) - d->g0_phase -
+		    FRAME_BITS * p : 0;
+	/*
+	 * On time there, and the edges, placed again with the grid's drift
+	 * over the frame taken out (a sender whose clock is off, before its
+	 * bit time is learnt), still make the other byte.
+	 */
 	if (start && u >= d->g0_lo - (p >> EARLY_SLACK) &&
-	    u <= d->g0_hi + p / 4) {
+	    u <= d->g0_hi + p / 4 &&
+	    dec_late_alt(d, u, &d->held_alt, &d->held_moved) &&
+	    d->held_moved && (!d->held_good || d->held_alt != d->held_shift)) {
 		d->frame_start = d->g0_start;
 		d->phase = d->g0_phase;
 		dec_set_period(d, d->g0_period);
@@ -424,12 +447,12 @@ static bool dec_hold(struct uart_dec *d, bool good)
 {
 	u32 alt, moved;
 
-	if (!d->g0_valid || d->alt || !dec_late_alt(d, &alt, &moved) ||
+	if (!d->g0_valid || d->alt || !dec_late_alt(d, 0, &alt, &moved) ||
 	    !moved || (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
 		return false;
 	d->held = true;
 	d->held_good = good;
-	d->held_shift = d->shift;
+	d->held_shift = d->shift & ((1U << FRAME_BITS) - 1);
 	d->held_alt = alt;
 	d->held_moved = moved;
 	d->held_start_t = d->start_t;
@@ -520,6 +543,7 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
 	d->hi = 0;
 	d->floor = 0;
 	d->floor_edges = 0;
+	d->burst_range = 0;
 	d->spikes = 0;
 	d->mean = 0;
 	d->edges = 1;
@@ -605,11 +629,12 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	/*
 	 * The grid as this start edge leaves it, for dec_hold(): one that went
 	 * on over a burst's first edges, before the floor is known, where
-	 * latency is tight.
+	 * latency is tight (no frame of the burst had its edges' offsets
+	 * spread over a quarter bit).
 	 */
 	d->fr_n = 0;
 	d->g0_valid = go_on && !d->alt && d->edges >= MEAN_EDGES / 2 &&
-		      d->floor_edges < MEAN_EDGES && d->hi - d->lo < p / 4;
+		      d->floor_edges < MEAN_EDGES && d->burst_range < p / 4;
 	d->g0_start = d->frame_start;
 	d->g0_phase = d->phase;
 	d->g0_period = d->period;
