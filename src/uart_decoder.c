@@ -285,7 +285,11 @@ static void dec_spread(struct uart_dec *d)
 	bool seen = d->frame_hi >= d->frame_lo;
 
 	e = seen ? d->frame_hi - d->frame_lo : 0;
-	d->burst_range = max_t(s64, d->burst_range, e);
+	/* Counted to tell tight latency (dec_hold()); a burst is short. */
+	if (seen && d->burst_frames < (1U << 28)) {
+		d->burst_frames++;
+		d->wide_frames += e >= d->period / 4;
+	}
 	grow = d->period >> 5;
 	d->frame_lo = S64_LARGE;
 	d->frame_hi = -S64_LARGE;
@@ -334,7 +338,7 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
  * dec_late_alt - the frame's bits on the grid its start edge left, with
  * every edge at the position it would be at least that late from (latency
  * is never negative: no edge comes more than 1/8 bit before the lowest
- * offset the burst has shown)
+ * offset the burst has shown), its stop bit's edge up to a bit more
  * @drift: the grid's drift over the frame, _q at position 10 (from the
  *         next start edge; 0 if not known yet)
  * @alt: set to those bits, positions 0..9
@@ -364,6 +368,13 @@ static bool dec_late_alt(const struct uart_dec *d, s64 drift, u32 *alt,
 		if (x < e)
 			return false;
 		k = div_u64(x - e, p);
+		/*
+		 * The frame's last edge rising just after position 10: a stop
+		 * bit's edge more than a bit late (the start edge after it
+		 * must be on time, see dec_release()).
+		 */
+		if (k == FRAME_BITS && !level && i == d->fr_n - 1)
+			k = STOP_BIT;
 		if (k <= prev || k > STOP_BIT)
 			return false;
 		shift |= ((1U << k) - (1U << prev)) & -(u32)level;
@@ -404,12 +415,14 @@ static void dec_release(struct uart_dec *d, bool start, u64 t)
 		    FRAME_BITS * p : 0;
 	/*
 	 * On time there, and the edges, placed again with the grid's drift
-	 * over the frame taken out (a sender whose clock is off, before its
-	 * bit time is learnt), still make the other byte.
+	 * over the frame taken out (a fast sender, before its bit time is
+	 * learnt: edges earlier and earlier; a later start edge may be late
+	 * itself, and edges that come later only look less late), still
+	 * make the other byte.
 	 */
 	if (start && u >= d->g0_lo - (p >> EARLY_SLACK) &&
 	    u <= d->g0_hi + p / 4 &&
-	    dec_late_alt(d, u, &d->held_alt, &d->held_moved) &&
+	    dec_late_alt(d, min_t(s64, u, 0), &d->held_alt, &d->held_moved) &&
 	    d->held_moved && (!d->held_good || d->held_alt != d->held_shift)) {
 		d->frame_start = d->g0_start;
 		d->phase = d->g0_phase;
@@ -543,7 +556,8 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
 	d->hi = 0;
 	d->floor = 0;
 	d->floor_edges = 0;
-	d->burst_range = 0;
+	d->burst_frames = 0;
+	d->wide_frames = 0;
 	d->spikes = 0;
 	d->mean = 0;
 	d->edges = 1;
@@ -629,12 +643,14 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	/*
 	 * The grid as this start edge leaves it, for dec_hold(): one that went
 	 * on over a burst's first edges, before the floor is known, where
-	 * latency is tight (no frame of the burst had its edges' offsets
-	 * spread over a quarter bit).
+	 * latency is tight (in at most one frame of the burst's eight were
+	 * the edges' offsets spread over a quarter bit: one frame delayed
+	 * does not close the door on the next).
 	 */
 	d->fr_n = 0;
 	d->g0_valid = go_on && !d->alt && d->edges >= MEAN_EDGES / 2 &&
-		      d->floor_edges < MEAN_EDGES && d->burst_range < p / 4;
+		      d->floor_edges < MEAN_EDGES && d->burst_frames >= 2 &&
+		      d->wide_frames * 8 <= d->burst_frames;
 	d->g0_start = d->frame_start;
 	d->g0_phase = d->phase;
 	d->g0_period = d->period;

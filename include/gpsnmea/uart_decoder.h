@@ -124,7 +124,8 @@ struct uart_dec {
 	s64 g0_mean, g0_drift;
 	u32 g0_period;		/* ... @period */
 	bool g0_valid;		/* that grid was locked (no burst's first edges) */
-	s64 burst_range;	/* widest range of offsets in a frame, _q */
+	u32 burst_frames;	/* frames of this grid's burst, ... */
+	u32 wide_frames;	/* ... those whose offsets spread over 1/4 bit */
 	bool held;		/* a byte waits for the next start edge */
 	bool held_good;		/* ... as decoded: stop bit at mark ... */
 	u32 held_shift;		/* ... its bits ... */

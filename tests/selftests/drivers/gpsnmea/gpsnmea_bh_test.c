@@ -393,7 +393,10 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		ASSERT_EQ(0, rebind ? sim_wait_idle(600000) : sim_setup());
 		ASSERT_EQ(0, write_file(SIM_DIR "/starts_reset", "1"));
 		if (rebind) {
-			write_file(TRACEFS "/trace", "");
+			/* Truncating the trace file clears it. */
+			fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+			if (fd >= 0)
+				close(fd);
 			write_file(TRACEFS "/tracing_on", "1");
 		}
 		/* Load at a point that moves through the first sentence. */
