@@ -339,15 +339,12 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
  * every edge at the position it would be at least that late from (latency
  * is never negative: no edge comes more than 1/8 bit before the lowest
  * offset the burst has shown), its stop bit's edge up to a bit more
- * @drift: the grid's drift over the frame, _q at position 10 (from the
- *         next start edge; 0 if not known yet)
  * @alt: set to those bits, positions 0..9
  * @moved: set to how many edges that takes more than half a bit late
  *
  * Return: false if the edges make no frame (start and stop bit) that way.
  */
-static bool dec_late_alt(const struct uart_dec *d, s64 drift, u32 *alt,
-			 u32 *moved)
+static bool dec_late_alt(const struct uart_dec *d, u32 *alt, u32 *moved)
 {
 	s64 p = d->g0_period, e = d->g0_lo - (p >> EARLY_SLACK), x;
 	u32 i, prev = 0, shift = 0, n = 0;
@@ -358,13 +355,6 @@ static bool dec_late_alt(const struct uart_dec *d, s64 drift, u32 *alt,
 		if (d->fr_t[i] - d->g0_start > (u64)d->bit_ns * 2 * FRAME_BITS)
 			return false;
 		x = (s64)(d->fr_t[i] - d->g0_start) * (1 << FRAC) - d->g0_phase;
-		if (x < e)
-			return false;
-		/* The drift at about that position, in proportion. */
-		k = div_u64(x - e, p);
-		if (k > FRAME_BITS)
-			return false;
-		x -= div_s64(drift * (s64)k, FRAME_BITS);
 		if (x < e)
 			return false;
 		k = div_u64(x - e, p);
@@ -414,16 +404,12 @@ static void dec_release(struct uart_dec *d, bool start, u64 t)
 	u = start ? (s64)(t - d->g0_start) * (1 << FRAC) - d->g0_phase -
 		    FRAME_BITS * p : 0;
 	/*
-	 * On time there, and the edges, placed again with the grid's drift
-	 * over the frame taken out (a fast sender, before its bit time is
-	 * learnt: edges earlier and earlier; a later start edge may be late
-	 * itself, and edges that come later only look less late), still
-	 * make the other byte.
+	 * On time there: not earlier than the burst's earliest edges (1/16
+	 * bit of slack; a start edge earlier than that says the grid is off,
+	 * be it a fast sender's drift or a late start edge that moved it, and
+	 * the edges were not late), nor over 1/4 bit later than its latest.
 	 */
-	if (start && u >= d->g0_lo - (p >> EARLY_SLACK) &&
-	    u <= d->g0_hi + p / 4 &&
-	    dec_late_alt(d, min_t(s64, u, 0), &d->held_alt, &d->held_moved) &&
-	    d->held_moved && (!d->held_good || d->held_alt != d->held_shift)) {
+	if (start && u >= d->g0_lo - (p >> 4) && u <= d->g0_hi + p / 4) {
 		d->frame_start = d->g0_start;
 		d->phase = d->g0_phase;
 		dec_set_period(d, d->g0_period);
@@ -460,7 +446,7 @@ static bool dec_hold(struct uart_dec *d, bool good)
 {
 	u32 alt, moved;
 
-	if (!d->g0_valid || d->alt || !dec_late_alt(d, 0, &alt, &moved) ||
+	if (!d->g0_valid || d->alt || !dec_late_alt(d, &alt, &moved) ||
 	    !moved || (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
 		return false;
 	d->held = true;

@@ -864,7 +864,10 @@ static void test_config_clamp(void)
  *   "$GLGSV,3,2" (bits 5, 7 and 9) by 0.70-0.82 bit, the next start edge
  *   on time;
  * - 6.12, bh_wq: it delayed the stop bit's edge of the 'G' of "$GLGSV" by
- *   1.04 bit, the next start edge by 0.27 bit.
+ *   1.04 bit, the next start edge by 0.27 bit;
+ * - 6.12, wq: a start edge 0.28 bit late moved the grid, the frame's other
+ *   edges and the next start edge then came 0.18-0.22 bit early on it:
+ *   not late edges, the byte ('2') as decoded.
  *
  * The second sentence must come out byte-exact and unflagged, and the ones
  * after it too: the next start edge shows the grid did not move (issue 13).
@@ -921,6 +924,7 @@ static void test_recorded_startup(void)
 {
 	recorded_startup("startup-6.1-tasklet-rep0.edges");
 	recorded_startup("startup-6.12-bh_wq-rep0.edges");
+	recorded_startup("startup-6.12-wq-rep16.edges");
 }
 
 const struct test decoder_tests[] = {
