@@ -32,6 +32,11 @@
  *   the earliest offset the burst has shown (its floor) is one that came
  *   more than half a bit late. It goes one position back and is not
  *   tracked (dec_spike()).
+ * - Before the floor is known, where latency has been tight, a frame whose
+ *   edges fit the grid its start edge left only with some of them more
+ *   than half a bit late waits for the next start edge: on time on that
+ *   grid, it says the grid did not move and the edges were late
+ *   (dec_hold(), dec_release()).
  *
  * Each byte goes out with flags: doubtful when its frame's edges did not
  * fit the grid as latency leaves them (a pulse the glitch filter dropped,
