@@ -32,6 +32,11 @@
  *   the earliest offset the burst has shown (its floor) is one that came
  *   more than half a bit late. It goes one position back and is not
  *   tracked (dec_spike()).
+ * - Before the floor is known, where latency has been tight, a frame whose
+ *   edges fit the grid its start edge left only with some of them more
+ *   than half a bit late waits for the next start edge: on time on that
+ *   grid, it says the grid did not move and the edges were late
+ *   (dec_hold(), dec_release()).
  *
  * Each byte goes out with flags: doubtful when its frame's edges did not
  * fit the grid as latency leaves them (a pulse the glitch filter dropped,
@@ -126,8 +131,12 @@ void uart_dec_init(struct uart_dec *d, const struct uart_dec_config *cfg,
 	d->level_valid = true;
 }
 
+static void dec_release(struct uart_dec *d, bool start, u64 t);
+
 void uart_dec_reset(struct uart_dec *d)
 {
+	if (d->held)
+		dec_release(d, false, 0);
 	dec_abort(d);
 	d->gap = true;
 	d->level_valid = false;
@@ -297,6 +306,11 @@ static void dec_spread(struct uart_dec *d)
 	bool seen = d->frame_hi >= d->frame_lo;
 
 	e = seen ? d->frame_hi - d->frame_lo : 0;
+	/* Counted to tell tight latency (dec_hold()); a burst is short. */
+	if (seen && d->burst_frames < (1U << 28)) {
+		d->burst_frames++;
+		d->wide_frames += e >= d->period / 4;
+	}
 	grow = d->period >> 5;
 	d->frame_lo = S64_LARGE;
 	d->frame_hi = -S64_LARGE;
@@ -341,6 +355,136 @@ static void dec_rate(struct uart_dec *d, u64 dt, u32 bits)
 	d->rate = dec_clamp(d, div_u64(d->rate_t, d->rate_bits));
 }
 
+/*
+ * dec_late_alt - the frame's bits on the grid its start edge left, with
+ * every edge at the position it would be at least that late from (latency
+ * is never negative: no edge comes more than 1/8 bit before the lowest
+ * offset the burst has shown), its stop bit's edge up to a bit more
+ * @alt: set to those bits, positions 0..9
+ * @moved: set to how many edges that takes more than half a bit late
+ *
+ * Return: false if the edges make no frame (start and stop bit) that way.
+ */
+static bool dec_late_alt(const struct uart_dec *d, u32 *alt, u32 *moved)
+{
+	s64 p = d->g0_period, e = d->g0_lo - (p >> EARLY_SLACK), x;
+	u32 i, prev = 0, shift = 0, n = 0;
+	bool level = false;
+	u64 k;
+
+	for (i = 0; i < d->fr_n; i++) {
+		if (d->fr_t[i] - d->g0_start > (u64)d->bit_ns * 2 * FRAME_BITS)
+			return false;
+		x = (s64)(d->fr_t[i] - d->g0_start) * (1 << FRAC) - d->g0_phase;
+		if (x < e)
+			return false;
+		k = div_u64(x - e, p);
+		/*
+		 * The frame's last edge rising just after position 10: a stop
+		 * bit's edge more than a bit late (the start edge after it
+		 * must be on time, see dec_release()).
+		 */
+		if (k == FRAME_BITS && !level && i == d->fr_n - 1)
+			k = STOP_BIT;
+		if (k <= prev || k > STOP_BIT)
+			return false;
+		shift |= ((1U << k) - (1U << prev)) & -(u32)level;
+		n += x - (s64)k * p > p / 2;
+		level = !level;
+		prev = k;
+	}
+	if (!level)
+		return false;
+	*alt = shift | ((1U << FRAME_BITS) - (1U << prev));
+	*moved = n;
+	return true;
+}
+
+static void dec_emit(struct uart_dec *d, u32 shift, u64 start_t, u32 flags)
+{
+	d->stats.bytes++;
+	d->emit(d->ctx, (shift >> 1) & 0xff, start_t, flags);
+}
+
+/*
+ * dec_release - decide the byte held by dec_complete()
+ * @start: the next frame's start edge is at @t
+ *
+ * If that start edge sits where the held frame's grid puts position 10,
+ * the grid did not move during the frame: the edges that made it look so
+ * were late, and the byte is the one dec_late_alt() made, on that grid,
+ * which goes on. Otherwise the byte is what the frame decoded to.
+ */
+static void dec_release(struct uart_dec *d, bool start, u64 t)
+{
+	s64 p = d->g0_period, u;
+
+	d->held = false;
+	start = start && t >= d->g0_start &&
+		t - d->g0_start <= (u64)d->bit_ns * 2 * FRAME_BITS;
+	u = start ? (s64)(t - d->g0_start) * (1 << FRAC) - d->g0_phase -
+		    FRAME_BITS * p : 0;
+	/*
+	 * On time there: not earlier than the burst's earliest edges (1/16
+	 * bit of slack; a start edge earlier than that says the grid is off,
+	 * be it a fast sender's drift or a late start edge that moved it, and
+	 * the edges were not late), nor over 1/4 bit later than its latest.
+	 */
+	if (start && u >= d->g0_lo - (p >> 4) && u <= d->g0_hi + p / 4) {
+		d->frame_start = d->g0_start;
+		d->phase = d->g0_phase;
+		dec_set_period(d, d->g0_period);
+		d->lo = d->g0_lo;
+		d->hi = d->g0_hi;
+		d->mean = d->g0_mean;
+		d->drift = d->g0_drift;
+		d->grid_valid = true;
+		d->bit_pos = STOP_BIT;
+		d->stats.late_edges += d->held_moved;
+		dec_emit(d, d->held_alt, d->held_start_t, d->held_flags);
+		return;
+	}
+	if (!d->held_good) {
+		d->stats.framing_errors++;
+		d->gap = true;
+		return;
+	}
+	dec_emit(d, d->held_shift, d->held_start_t, d->held_flags);
+}
+
+/*
+ * dec_hold - hold the byte just completed until the next start edge
+ *
+ * Until the burst's floor is known (see dec_spike()), a run of edges more
+ * than half a bit late looks like the grid moving, and the frame decodes
+ * wrong. Where the burst's latency is tight, and the frame's edges fit the
+ * grid its start edge left with latency only (dec_late_alt()) but to
+ * another byte, the next start edge decides (dec_release()).
+ *
+ * Return: true if the byte is held.
+ */
+static bool dec_hold(struct uart_dec *d, bool good)
+{
+	u32 alt, moved;
+
+	if (!d->g0_valid || d->alt || !dec_late_alt(d, &alt, &moved) ||
+	    !moved || (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
+		return false;
+	d->held = true;
+	d->held_good = good;
+	d->held_shift = d->shift & ((1U << FRAME_BITS) - 1);
+	d->held_alt = alt;
+	d->held_moved = moved;
+	d->held_start_t = d->start_t;
+	d->held_flags = (d->doubt ? UART_DEC_DOUBTFUL : 0) |
+			(d->gap ? UART_DEC_GAP : 0);
+	d->gap = false;
+	d->held_until = d->g0_start +
+			((d->g0_phase + FRAME_BITS * (s64)d->g0_period +
+			  d->g0_hi + d->g0_period / 4) >> FRAC) + 1;
+	return true;
+}
+
 static void dec_complete(struct uart_dec *d)
 {
 	bool good = d->shift & (1U << STOP_BIT);
@@ -352,15 +496,16 @@ static void dec_complete(struct uart_dec *d)
 	d->in_frame = false;
 	d->grid_valid = good;
 	d->bit_pos = STOP_BIT;
+	if (dec_hold(d, good))
+		return;
 	if (!good) {
 		d->stats.framing_errors++;
 		d->gap = true;
 		return;
 	}
-	d->stats.bytes++;
 	flags = (d->doubt ? UART_DEC_DOUBTFUL : 0) | (d->gap ? UART_DEC_GAP : 0);
 	d->gap = false;
-	d->emit(d->ctx, (d->shift >> 1) & 0xff, d->start_t, flags);
+	dec_emit(d, d->shift, d->start_t, flags);
 }
 
 /* Bits up to position @k (exclusive) have the level in force. */
@@ -418,6 +563,8 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
 	d->hi = 0;
 	d->floor = 0;
 	d->floor_edges = 0;
+	d->burst_frames = 0;
+	d->wide_frames = 0;
 	d->spikes = 0;
 	d->mean = 0;
 	d->edges = 1;
@@ -500,6 +647,24 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	d->edge_t = t;
 	d->bit_pos = 0;
 	d->shift = 0;
+	/*
+	 * The grid as this start edge leaves it, for dec_hold(): one that went
+	 * on over a burst's first edges, before the floor is known, where
+	 * latency is tight (in at most one frame of the burst's eight were
+	 * the edges' offsets spread over a quarter bit: one frame delayed
+	 * does not close the door on the next).
+	 */
+	d->fr_n = 0;
+	d->g0_valid = go_on && !d->alt && d->edges >= MEAN_EDGES / 2 &&
+		      d->floor_edges < MEAN_EDGES && d->burst_frames >= 2 &&
+		      d->wide_frames * 8 <= d->burst_frames;
+	d->g0_start = d->frame_start;
+	d->g0_phase = d->phase;
+	d->g0_period = d->period;
+	d->g0_lo = d->lo;
+	d->g0_hi = d->hi;
+	d->g0_mean = d->mean;
+	d->g0_drift = d->drift;
 }
 
 /*
@@ -509,7 +674,12 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
 				  u32 k, s64 u)
 {
-	bool spike = dec_spike(d, &k, u, mark);
+	bool spike;
+
+	/* An edge of the frame, not the next frame's start edge. */
+	if (d->fr_n < FRAME_BITS && (k < FRAME_BITS || mark || !d->level))
+		d->fr_t[d->fr_n++] = t;
+	spike = dec_spike(d, &k, u, mark);
 
 	/*
 	 * Forced onto the position after the last edge's: two edges nearer
@@ -634,6 +804,9 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	u32 k = BEYOND;
 	s64 u = 0;
 
+	/* A held byte: the next frame's start edge decides it (dec_hold()). */
+	if (d->held)
+		dec_release(d, was_mark && !mark, t);
 	if (d->in_frame || d->grid_valid)
 		k = dec_locate(d, t, &u);
 	/* Only a frame in progress is undecided. */
@@ -644,6 +817,11 @@ static void dec_commit(struct uart_dec *d, u64 t, bool mark)
 	d->level = mark;
 	d->level_valid = true;
 	if (!d->in_frame && was_mark && !mark) {
+		/* The start edge that completed the frame decides it. */
+		if (d->held) {
+			dec_release(d, true, t);
+			k = d->grid_valid ? dec_locate(d, t, &u) : BEYOND;
+		}
 		d->doubt = false;
 		dec_start(d, t, k, u);
 	}
@@ -681,6 +859,8 @@ void uart_dec_edge(struct uart_dec *d, u64 t_ns, bool level)
 	d->stats.edges++;
 	if (t_ns < d->last_t || (mark == cur && d->level_valid)) {
 		/* Lost edge or time going back: start over from here. */
+		if (d->held)
+			dec_release(d, false, 0);
 		d->stats.order_errors++;
 		d->gap = true;
 		dec_abort(d);
@@ -733,12 +913,17 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 	}
 	if (d->in_frame && now_ns >= dec_frame_deadline(d))
 		dec_finish(d);
+	if (d->held && now_ns >= d->held_until)
+		dec_release(d, false, 0);
 }
 
 u64 uart_dec_deadline(const struct uart_dec *d)
 {
 	u64 frame = d->in_frame ? dec_frame_deadline(d) : 0;
 
+	/* A held byte (dec_hold()) waits until its next start edge is due. */
+	if (d->held && (!frame || d->held_until < frame))
+		frame = d->held_until;
 	if (!d->pending || (!d->in_frame && d->pending_level))
 		return frame;
 	/*

@@ -115,6 +115,25 @@ struct uart_dec {
 	u64 alt_dt;		/* start to start, for the bit time (0: none) */
 	u64 alt_late_edges;	/* @stats.late_edges and ... */
 	s64 alt_skew;		/* ... @skew before the frame */
+	/* a frame's edges, to decide it again when the next start edge is in */
+	u64 fr_t[10];		/* times of the edges inside the frame */
+	u32 fr_n;		/* ... how many */
+	u64 g0_start;		/* the frame's grid as its start edge left it: */
+	s64 g0_phase;		/* @frame_start, @phase, ... */
+	s64 g0_lo, g0_hi;	/* ... @lo, @hi, @mean, @drift, ... */
+	s64 g0_mean, g0_drift;
+	u32 g0_period;		/* ... @period */
+	bool g0_valid;		/* that grid was locked (no burst's first edges) */
+	u32 burst_frames;	/* frames of this grid's burst, ... */
+	u32 wide_frames;	/* ... those whose offsets spread over 1/4 bit */
+	bool held;		/* a byte waits for the next start edge */
+	bool held_good;		/* ... as decoded: stop bit at mark ... */
+	u32 held_shift;		/* ... its bits ... */
+	u32 held_alt;		/* ... its bits on the grid kept, latency >= 0 */
+	u32 held_flags;		/* ... its UART_DEC_* flags */
+	u32 held_moved;		/* ... edges that would be late on that grid */
+	u64 held_start_t;	/* ... its start edge */
+	u64 held_until;		/* ... until then, ns */
 	/* learnt across bursts */
 	u32 spread;		/* latency spread (peak to peak), _q */
 	s64 skew;		/* average offset minus middle of range, _q */

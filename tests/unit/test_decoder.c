@@ -905,6 +905,79 @@ static void test_config_clamp(void)
 	rx_free(&rx);
 }
 
+/*
+ * Edges recorded in the VM (startup.cold_start_busy_line_rebind,
+ * tests/data/startup-*.edges): the device bound while neo-m8n's first
+ * sentence was on the line, then a process started during the second one,
+ * about 60 frames after the bind, before the decoder knew its floor:
+ *
+ * - 6.1, tasklet: it delayed three edges in a row of the '3' of
+ *   "$GLGSV,3,2" (bits 5, 7 and 9) by 0.70-0.82 bit, the next start edge
+ *   on time;
+ * - 6.12, bh_wq: it delayed the stop bit's edge of the 'G' of "$GLGSV" by
+ *   1.04 bit, the next start edge by 0.27 bit;
+ * - 6.12, wq: a start edge 0.28 bit late moved the grid, the frame's other
+ *   edges and the next start edge then came 0.18-0.22 bit early on it:
+ *   not late edges, the byte ('2') as decoded.
+ *
+ * The second sentence must come out byte-exact and unflagged, and the ones
+ * after it too: the next start edge shows the grid did not move (issue 13).
+ */
+static void recorded_startup(const char *name)
+{
+	static const char want[] =
+		"$GLGSV,3,2,10,76,43,057,25,77,43,139,26,78,04,176,19,82,25,245,26*67\r\n";
+	char line[128], path[256], kind, *text, *at;
+	unsigned long long a, b;
+	struct uart_dec d;
+	size_t i, n = 0;
+	struct rx rx;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/data/%s", REPO_DIR, name);
+	f = fopen(path, "r");
+	REQUIRE(f);
+	/* The driver's glitch filter: 15 % of a bit. */
+	dec_setup(&d, &rx, 115200, false, 15);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%c %llu %llu", &kind, &a, &b) != 3 ||
+		    kind != 'E')
+			continue;
+		dec_timers(&d, a);
+		uart_dec_edge(&d, a, b);
+	}
+	fclose(f);
+	CHECK(dec_flush(&d));
+	text = calloc(rx.n + 1, 1);
+	REQUIRE(text);
+	for (i = 0; i < rx.n; i++)
+		text[i] = rx.got[i].byte;
+	/* From the second sentence's '$' on, every byte as sent, unflagged. */
+	for (i = 0; i < rx.n && !n; i++)
+		if (!strncmp(text + i, want, sizeof(want) - 1))
+			n = i + 1;
+	at = strstr(text, "$GL");
+	if (!n)
+		test_fail(__FILE__, __LINE__, "%s: the second sentence is not intact: %.*s",
+			  name, (int)(sizeof(want) - 1), at ? at : "");
+	for (i = n ? n - 1 : rx.n; i < rx.n; i++)
+		if (rx.got[i].flags)
+			test_fail(__FILE__, __LINE__, "%s: byte %zu flagged %#x",
+				  name, i, rx.got[i].flags);
+	printf("# %s: %llu framing errors, %llu late edges\n", name,
+	       (unsigned long long)d.stats.framing_errors,
+	       (unsigned long long)d.stats.late_edges);
+	free(text);
+	rx_free(&rx);
+}
+
+static void test_recorded_startup(void)
+{
+	recorded_startup("startup-6.1-tasklet-rep0.edges");
+	recorded_startup("startup-6.12-bh_wq-rep0.edges");
+	recorded_startup("startup-6.12-wq-rep16.edges");
+}
+
 const struct test decoder_tests[] = {
 	{ "decoder_all_bytes_9_bauds", test_all_bytes },
 	{ "decoder_all_bytes_no_timer", test_all_bytes_no_timer },
@@ -927,5 +1000,6 @@ const struct test decoder_tests[] = {
 	{ "decoder_fuzz_corpus", test_fuzz_corpus },
 	{ "decoder_late_stop_then_late_start", test_late_pair },
 	{ "decoder_sub_bit_gaps", test_sub_bit_gaps },
+	{ "decoder_recorded_startup_late_run", test_recorded_startup },
 	TEST_END
 };

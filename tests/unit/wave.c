@@ -150,7 +150,7 @@ void rx_free(struct rx *rx)
 }
 
 /* Fire the idle timer for every deadline before @t; false if stuck. */
-static bool dec_timers(struct uart_dec *d, u64 t)
+bool dec_timers(struct uart_dec *d, u64 t)
 {
 	unsigned int guard = 0;
 	u64 dl, prev = 0;

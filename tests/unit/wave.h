@@ -92,6 +92,8 @@ void rx_free(struct rx *rx);
 bool wave_feed(struct uart_dec *d, const struct wave *w, size_t from,
 	       size_t to, bool no_timer);
 /* The line stays idle for good: run the idle timer until nothing is left. */
+/* Fire the idle timer at each uart_dec_deadline() up to @t; false if stuck. */
+bool dec_timers(struct uart_dec *d, u64 t);
 bool dec_flush(struct uart_dec *d);
 
 /*

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,6 +217,289 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
 	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thr, NULL);
 	replay_close(&r);
+}
+
+/*
+ * Start-up with the line busy (issue 13): the simulated GPS is already
+ * sending when the module loads, so the decoder starts mid-frame, with no
+ * bit time or latency history; a reader opens at once, and a process is
+ * started (fork + exec of busybox) while the first sentence the reader
+ * must get is on the line, which delays edges while the decoder knows
+ * least. GPSNMEA_STARTUP_REPEATS times (default 20), GPSNMEA_STARTUP_LOG's
+ * (default neo-m8n) first GPSNMEA_STARTUP_SENTENCES (default 40) sentences
+ * are sent back to back, the load point moving through the first one.
+ *
+ * Exact means: the reader got the sentences from some s to the last, byte
+ * for byte, where s is at most the first sentence whose '$' was sent after
+ * open() returned (the sentences in flight at load or before the reader
+ * opened may be missing, none after them, nothing altered or extra).
+ */
+#define STARTUP_MAX	256
+
+FIXTURE(startup) {
+	int unused;
+};
+
+FIXTURE_SETUP(startup)
+{
+	ASSERT_EQ(0, sim_setup());
+	unload_driver();
+}
+
+FIXTURE_TEARDOWN(startup)
+{
+	sim_wait_idle(600000);
+	unload_driver();
+}
+
+/* Bytes of @wlen the simulator has sent (the one on the wire not counted). */
+static long sim_sent(size_t wlen)
+{
+	long long pending = read_num(SIM_DIR "/pending");
+
+	return pending < 0 ? -1 : (long)wlen - (long)pending;
+}
+
+/* Waits until the simulator has sent @off bytes of @wlen; the count then. */
+static long sim_wait_sent(size_t wlen, long off)
+{
+	long sent;
+
+	while ((sent = sim_sent(wlen)) >= 0 && sent < off &&
+	       sent < (long)wlen)
+		usleep(50);
+	return sent;
+}
+
+/* Reads @fd until @want bytes came or it was quiet for 300 ms, sim idle. */
+static size_t startup_read(int fd, char *buf, size_t cap, size_t want)
+{
+	size_t got = 0;
+
+	while (got < want && got < cap) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int ret = poll(&pfd, 1, 300);
+
+		if (ret == 0 && read_num(SIM_DIR "/pending") == 0)
+			break;
+		if (ret <= 0)
+			continue;
+		n = read(fd, buf + got, cap - got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+#define TRACEFS		"/sys/kernel/tracing"
+
+/* Records the driver's edges (gpsnmea:gpsnmea_edge) from now on, if it can. */
+static void startup_trace_on(void)
+{
+	if (access(TRACEFS "/events", F_OK)) {
+		mkdir(TRACEFS, 0755);
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	}
+	write_file(TRACEFS "/tracing_on", "0");
+	write_file(TRACEFS "/trace", "");
+	write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "1");
+	write_file(TRACEFS "/tracing_on", "1");
+}
+
+/*
+ * For a start-up that was not exact: the simulator's start bit times of
+ * bytes 0..@last ("# S byte ns") and the driver's edges up to the last one's
+ * frame ("# E ns level"), for tests/unit to replay.
+ */
+static void startup_dump(size_t last, size_t wlen)
+{
+	unsigned long long k, t, end = ~0ULL;
+	unsigned int level;
+	char line[512], *p;
+	FILE *f;
+
+	write_file(TRACEFS "/tracing_on", "0");
+	f = fopen(SIM_DIR "/starts", "r");
+	while (f && fgets(line, sizeof(line), f) &&
+	       sscanf(line, "%llu %llu", &k, &t) == 2 && k < wlen) {
+		if (k <= last + 2)
+			fprintf(stderr, "# S %llu %llu\n", k, t);
+		if (k == last + 2)
+			end = t;
+	}
+	if (f)
+		fclose(f);
+	f = fopen(TRACEFS "/trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		p = strstr(line, "gpsnmea_edge:");
+		if (p && sscanf(p, "gpsnmea_edge: id=%*d t_ns=%llu level=%u",
+				&t, &level) == 2 && t <= end)
+			fprintf(stderr, "# E %llu %u\n", t, level);
+	}
+	if (f)
+		fclose(f);
+}
+
+static bool ends_with(const char *buf, size_t len, const void *tail,
+		      size_t tlen)
+{
+	return len >= tlen && !memcmp(buf + len - tlen, tail, tlen);
+}
+
+/*
+ * The start-ups of both tests below: @rebind binds the device of a module
+ * loaded once instead of loading the module, with the driver's edges traced
+ * (enabling a tracepoint patches kernel text with interrupts off, so it is
+ * done before, on an idle line) and dumped for a start-up that was not exact.
+ */
+static void startup_run(struct __test_metadata *_metadata, bool rebind)
+{
+	int reps = atoi(env_or("GPSNMEA_STARTUP_REPEATS", "20"));
+	int nwant = atoi(env_or("GPSNMEA_STARTUP_SENTENCES", "40"));
+	size_t start[STARTUP_MAX + 1], wlen = 0, glen, i;
+	int n = 0, rep, exact = 0, s, j, status, skipped_max = 0;
+	struct replay r;
+	char *got;
+
+	ASSERT_EQ(0, replay_open(&r, env_or("GPSNMEA_STARTUP_LOG", "neo-m8n")));
+	if (nwant > STARTUP_MAX)
+		nwant = STARTUP_MAX;
+	/* The first @nwant sentences of the expected output are the wire. */
+	start[0] = 0;
+	for (i = 0; i < r.elen && n < nwant; i++)
+		if (r.expect[i] == '\n')
+			start[++n] = i + 1;
+	wlen = start[n];
+	ASSERT_LT(2, n);
+	ASSERT_LT((size_t)8, start[1]);
+	got = malloc(wlen + 4096);
+	ASSERT_NE(NULL, got);
+	if (rebind) {
+		ASSERT_EQ(0, load_driver(NULL));
+		device_name();
+		startup_trace_on();
+		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", device_name()));
+	}
+
+	for (rep = 0; rep < reps; rep++) {
+		long before, loaded, opened, at_exec, load_at;
+		size_t len0 = start[1] - start[0];
+		pid_t pid;
+		int fd, ok;
+
+		/* sim_setup() would unload the module a rebind needs. */
+		ASSERT_EQ(0, rebind ? sim_wait_idle(600000) : sim_setup());
+		ASSERT_EQ(0, write_file(SIM_DIR "/starts_reset", "1"));
+		if (rebind) {
+			/* Truncating the trace file clears it. */
+			fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
+			if (fd >= 0)
+				close(fd);
+			write_file(TRACEFS "/tracing_on", "1");
+		}
+		/* Load at a point that moves through the first sentence. */
+		load_at = 3 + (rep * 17) % (len0 - 6);
+		ASSERT_EQ(0, sim_send(r.expect, wlen));
+		before = sim_wait_sent(wlen, load_at);
+		ASSERT_EQ(0, rebind ? write_file(SYS_DRV "/bind", device_name())
+				    : load_driver(NULL));
+		loaded = sim_sent(wlen);
+		fd = open(DEV_PATH, O_RDONLY);
+		ASSERT_LE(0, fd);
+		opened = sim_sent(wlen);
+		/* The first sentence whose '$' went out after open() returned. */
+		for (j = 0; j < n && (long)start[j] <= opened; j++)
+			;
+		ASSERT_GT(n, j) TH_LOG("the log was sent before the reader opened");
+		/* A process starts while that sentence is on the line. */
+		at_exec = sim_wait_sent(wlen, start[j] + 2);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(127);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+		/*
+		 * At least the sentences from j on; then on until the last
+		 * one came, or nothing did for a while (sim idle).
+		 */
+		glen = startup_read(fd, got, wlen + 4096, wlen - start[j]);
+		while (glen < wlen && !ends_with(got, glen, r.expect + start[n - 1],
+						 start[n] - start[n - 1])) {
+			size_t more = startup_read(fd, got + glen,
+						   wlen + 4096 - glen, 1);
+
+			if (!more)
+				break;
+			glen += more;
+		}
+		close(fd);
+		sim_wait_idle(60000);
+
+		/* got must be the sentences s..n-1, s <= j. */
+		for (s = 0; s < n && wlen - start[s] != glen; s++)
+			;
+		ok = s <= j && !memcmp(got, r.expect + start[s], glen);
+		exact += ok;
+		if (ok && s > skipped_max)
+			skipped_max = s;
+		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; ",
+			r.name, rep, before, loaded, opened, at_exec);
+		fprintf(stderr, "%s: skipped %d (allowed %d) of %d; got %zu bytes of %zu\n",
+			ok ? "exact" : "NOT EXACT", s < n ? s : -1, j, n, glen,
+			wlen - start[j]);
+		fprintf(stderr, "#   edges %lld bytes %lld framing_errors %lld late_edges %lld",
+			stat_of("edges"), stat_of("bytes"),
+			stat_of("framing_errors"), stat_of("late_edges"));
+		fprintf(stderr, " order_errors %lld glitches %lld sentences %lld doubtful %lld",
+			stat_of("order_errors"), stat_of("glitches"),
+			stat_of("sentences"), stat_of("doubtful_sentences"));
+		fprintf(stderr, " checksum_errors %lld garbage %lld truncated %lld gaps %lld\n",
+			stat_of("checksum_errors"), stat_of("garbage_bytes"),
+			stat_of("truncated_sentences"), stat_of("gaps"));
+		if (!ok) {
+			size_t last = 0;
+
+			/* Which of the sentences from j on did not come as sent. */
+			for (i = j; i < (size_t)n; i++) {
+				if (memmem(got, glen, r.expect + start[i],
+					   start[i + 1] - start[i]))
+					continue;
+				fprintf(stderr, "#   missing sentence %zu: %.*s",
+					i, (int)(start[i + 1] - start[i]),
+					r.expect + start[i]);
+				if (!last)
+					last = start[i + 1];
+			}
+			if (rebind)
+				startup_dump(last ? last : wlen - 1, wlen);
+		}
+		EXPECT_EQ(0, rebind ? write_file(SYS_DRV "/unbind", device_name())
+				    : unload_driver());
+	}
+	TH_LOG("%s%s at %s baud: %d of %d start-ups exact (%d sentences each, %s %d)",
+	       r.name, rebind ? " (rebind)" : "",
+	       env_or("GPSNMEA_BAUD", "9600"), exact, reps, n,
+	       "at most skipped at start:", skipped_max);
+	EXPECT_EQ(reps, exact);
+	free(got);
+	replay_close(&r);
+}
+
+TEST_F_TIMEOUT(startup, cold_start_busy_line, 900)
+{
+	startup_run(_metadata, false);
+}
+
+/* The same with the device bound again instead of the module loaded. */
+TEST_F_TIMEOUT(startup, cold_start_busy_line_rebind, 900)
+{
+	startup_run(_metadata, true);
 }
 
 TEST_HARNESS_MAIN
