@@ -4,10 +4,14 @@
 # Guest side of scripts/bench: for each baud x load in /bench/env, load
 # gpsnmea fresh (so that every counter and the latency histogram start from
 # zero) with the bottom half $BH and irq_time=1, replay /bench/wire-BAUD
-# through the simulated GPS with a reader on /dev/gpsnmea, and leave in
-# /results: BH-BAUD-LOAD.out (what the reader got) and BH-BAUD-LOAD.stats
-# ("name value" lines: the driver's statistics, interrupts, how late the
-# simulator's edge timer ran, the driver's hrtimer expiries).
+# through the simulated GPS with a reader on /dev/gpsnmea
+# (/bench/gpsnmea_reader, tests/selftests/drivers/gpsnmea/gpsnmea_reader.c),
+# and leave in /results: BH-BAUD-LOAD.out (what the reader got, the bytes
+# cat would have), BH-BAUD-LOAD.delay (per sentence "SEQ DELAY_NS LEN
+# MONO_NS": DELAY_NS from its last stop bit to the reader's read()) and
+# BH-BAUD-LOAD.stats ("name value" lines: the driver's statistics,
+# interrupts, how late the simulator's edge timer ran, the driver's hrtimer
+# expiries).
 #
 # Loads: idle; cpu (a busy shell loop, nice 0, running for the whole
 # replay); irq (the simulator's irq_load: an hrtimer interrupt at
@@ -96,7 +100,7 @@ for baud in $BAUDS; do
 		noise3) echo "$NOISE3" > $sim/irq_load || fail "irq_load refused $NOISE3" ;;
 		*) fail "unknown load $load" ;;
 		esac
-		cat /dev/gpsnmea > /results/$tag.out &
+		/bench/gpsnmea_reader "$baud" "/results/$tag.delay" > "/results/$tag.out" &
 		reader=$!
 		t0=$(cut -d ' ' -f 1 /proc/uptime)
 		cat /bench/wire-$baud > $line/tx || fail "writing to the simulated GPS failed"
@@ -118,8 +122,11 @@ for baud in $BAUDS; do
 		[ -z "$hog" ] || { kill $hog; wait $hog 2>/dev/null; }
 		# The last byte is out; wait for the idle flush and the reader.
 		gn_wait_decoded $dev
+		# SIGTERM: it reads what is left, then exits 0.
 		kill $reader
-		wait $reader 2>/dev/null
+		reader_exit=0
+		wait $reader || reader_exit=$?
+		[ "$reader_exit" = 0 ] || echo "bench: $tag: the reader exited with $reader_exit"
 		irq1=$(irqs)
 		expiries=$(timer_probes_off)
 		{
@@ -133,6 +140,7 @@ for baud in $BAUDS; do
 			echo "load_fires $fires"
 			echo "load_busy_ns $busy"
 			echo "timer_expiries $expiries"
+			echo "reader_exit $reader_exit"
 			sed 's/^/sim_late_/' $line/late
 		} > /results/$tag.stats
 		echo "bench: $tag: $(cat $dev/statistics/bytes) bytes decoded, $(cat $dev/statistics/sentences) sentences, p99 $(cat $dev/statistics/bh_latency_p99_ns) ns"
