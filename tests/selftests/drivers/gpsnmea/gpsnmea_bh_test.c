@@ -277,28 +277,6 @@ static long sim_wait_sent(size_t wlen, long off)
 	return sent;
 }
 
-/* Reads @fd until @want bytes came or it was quiet for 300 ms, sim idle. */
-static size_t startup_read(int fd, char *buf, size_t cap, size_t want)
-{
-	size_t got = 0;
-
-	while (got < want && got < cap) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-		int ret = poll(&pfd, 1, 300);
-
-		if (ret == 0 && read_num(SIM_DIR "/pending") == 0)
-			break;
-		if (ret <= 0)
-			continue;
-		n = read(fd, buf + got, cap - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	return got;
-}
-
 #define TRACEFS		"/sys/kernel/tracing"
 
 /* Records the driver's edges (gpsnmea:gpsnmea_edge) from now on, if it can. */
@@ -468,11 +446,11 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		 * At least the sentences from j on; then on until the last
 		 * one came, or nothing did for a while (sim idle).
 		 */
-		glen = startup_read(fd, got, wlen + 4096, wlen - start[j]);
+		glen = read_until(fd, got, wlen + 4096, wlen - start[j], 300);
 		while (glen < wlen && !ends_with(got, glen, r.expect + start[n - 1],
 						 start[n] - start[n - 1])) {
-			size_t more = startup_read(fd, got + glen,
-						   wlen + 4096 - glen, 1);
+			size_t more = read_until(fd, got + glen,
+						 wlen + 4096 - glen, 1, 300);
 
 			if (!more)
 				break;
