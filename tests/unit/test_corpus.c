@@ -162,7 +162,7 @@ static char *head_of(const char *path, size_t n, size_t *len, size_t *whole)
  * "nmea_log MODE -b N LOG" (the head of a long log, as make check's corpus
  * job replays it) is "nmea_log MODE" of a file that holds LOG's lines that
  * begin in its first N bytes, for wire, expect and drops, at N = 1 (the
- * first line only), 3000 and 16384.
+ * first line only), 3000 and 16384, for every log that N cuts.
  */
 static void test_nmea_log_head(void)
 {
@@ -185,11 +185,16 @@ static void test_nmea_log_head(void)
 			snprintf(path, sizeof(path), "%s/%s", dir, logs[i].name);
 			all = head_of(path, sizes[k], &len, &whole);
 			REQUIRE(all);
+			/* Not cut: -b is the whole log, as corpus_nmea_log_agrees */
+			if (len == whole) {
+				free(all);
+				continue;
+			}
+			cut++;
 			snprintf(path, sizeof(path), "%s/%s", tmpdir,
 				 logs[i].name);
 			f = fopen(path, "wb");
 			REQUIRE(f && fwrite(all, 1, len, f) == len && !fclose(f));
-			cut += len < whole;
 			free(all);
 			for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 				snprintf(mode, sizeof(mode), "%s -b %zu",
