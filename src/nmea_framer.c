@@ -18,9 +18,7 @@
  *   two upper-case letters; in a sentence of a type whose fields are
  *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
  *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
- *   before the '*'; a start character that does not go with the type ('!'
- *   starts the encapsulation sentences VDM, VDO, ABM, BBM and only those;
- *   the checksum leaves the start character out): NMEA_DROP_CHARSET;
+ *   before the '*': NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
@@ -124,22 +122,6 @@ static bool nmea_is_numeric_type(const char *s)
 		if (!memcmp(s + 3, nmea_numeric_types[i], 3))
 			return true;
 	return false;
-}
-
-/*
- * @s holds a start character and 5 more: does the start character go with
- * the type? NMEA 0183 starts its encapsulation sentences (AIS) with '!',
- * every other one with '$'.
- */
-static bool nmea_start_fits_type(const char *s)
-{
-	static const char encapsulation[][4] = { "VDM", "VDO", "ABM", "BBM" };
-	bool encap = false;
-	u32 i;
-
-	for (i = 0; i < ARRAY_SIZE(encapsulation); i++)
-		encap |= !memcmp(s + 3, encapsulation[i], 3);
-	return encap == (s[0] == '!');
 }
 
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */
@@ -284,13 +266,7 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 	}
 	f->buf[f->len++] = c;
 	/* The type is known at the address's fifth character. */
-	if (f->len == 6 && !f->star) {
-		if (!nmea_start_fits_type(f->buf)) {
-			nmea_drop(f, NMEA_DROP_CHARSET);
-			f->skip_line = true;
-			return 0;
-		}
+	if (f->len == 6 && !f->star)
 		f->numeric = nmea_is_numeric_type(f->buf);
-	}
 	return 0;
 }

@@ -18,10 +18,7 @@
  * - otherwise the first byte (after the start character) that is outside
  *   0x20..0x7e, or any CR that is not part of the line end, or at
  *   position 1 or 2 (the talker) not an upper-case letter, or before the
- *   first '*' of a numeric sentence not one of 0-9 A-Z , . + - , or at
- *   position 5 (no '*' in 1..5) the end of a type that does not go with
- *   the start character ('!' for VDM VDO ABM BBM, '$' for all others):
- *   CHARSET;
+ *   first '*' of a numeric sentence not one of 0-9 A-Z , . + - : CHARSET;
  *   else the first byte at position max_len or later (counted from the
  *   start character at 0): TOO_LONG (of the two, the one at the lower
  *   position counts, and CHARSET at the same one). A numeric sentence has
@@ -112,19 +109,6 @@ static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
 	return false;
 }
 
-/* s[0..6) with no '*': is s[0] '!' exactly for an encapsulation type? */
-static inline bool nmea_ref_start_ok(const unsigned char *s)
-{
-	static const char *const encap[] = { "VDM", "VDO", "ABM", "BBM" };
-	bool is_encap = false;
-	size_t i;
-
-	for (i = 0; i < sizeof(encap) / sizeof(encap[0]); i++)
-		if (!memcmp(s + 3, encap[i], 3))
-			is_encap = true;
-	return is_encap == (s[0] == '!');
-}
-
 static inline bool nmea_ref_numeric_char(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
@@ -206,9 +190,6 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				why = REF_CHARSET;
 			else if (numeric && (!star || p + start + k < star) &&
 				 !nmea_ref_numeric_char(c))
-				why = REF_CHARSET;
-			else if (k == 5 && !memchr(p + start + 1, '*', 5) &&
-				 !nmea_ref_start_ok(p + start))
 				why = REF_CHARSET;
 		}
 		if (why < 0 && end < n)
