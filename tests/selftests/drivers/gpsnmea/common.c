@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -409,4 +410,55 @@ void replay_close(struct replay *r)
 	free(r->wire);
 	free(r->expect);
 	free(r->got);
+}
+
+/*
+ * Records the driver's edges (gpsnmea:gpsnmea_edge) from now on, if it can,
+ * in a trace buffer of @kb KiB per CPU (0: as it is).
+ */
+void edge_trace_on(int kb)
+{
+	char size[16];
+
+	if (access(TRACEFS "/events", F_OK)) {
+		mkdir(TRACEFS, 0755);
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	}
+	write_file(TRACEFS "/tracing_on", "0");
+	if (kb > 0) {
+		snprintf(size, sizeof(size), "%d", kb);
+		write_file(TRACEFS "/buffer_size_kb", size);
+	}
+	write_file(TRACEFS "/trace", "");
+	write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "1");
+	write_file(TRACEFS "/tracing_on", "1");
+}
+
+void edge_trace_dump(size_t last, size_t wlen)
+{
+	unsigned long long k, t, end = ~0ULL;
+	unsigned int level;
+	char line[512], *p;
+	FILE *f;
+
+	write_file(TRACEFS "/tracing_on", "0");
+	f = fopen(SIM_DIR "/starts", "r");
+	while (f && fgets(line, sizeof(line), f) &&
+	       sscanf(line, "%llu %llu", &k, &t) == 2 && k < wlen) {
+		if (k <= last + 2)
+			fprintf(stderr, "# S %llu %llu\n", k, t);
+		if (k == last + 2)
+			end = t;
+	}
+	if (f)
+		fclose(f);
+	f = fopen(TRACEFS "/trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		p = strstr(line, "gpsnmea_edge:");
+		if (p && sscanf(p, "gpsnmea_edge: id=%*d t_ns=%llu level=%u",
+				&t, &level) == 2 && t <= end)
+			fprintf(stderr, "# E %llu %u\n", t, level);
+	}
+	if (f)
+		fclose(f);
 }

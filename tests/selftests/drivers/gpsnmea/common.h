@@ -10,6 +10,8 @@
  *   GPSNMEA_CORPUS  folder with NAME.wire / NAME.expect (default /corpus)
  *   GPSNMEA_SPIKES  set: the simulator sends latency spikes, and a replay
  *                   must see some taken as late (gpsnmea.sh sets it)
+ *   GPSNMEA_EDGE_DUMP  set: a corpus replay traces the driver's edges, and
+ *                   prints them up to its first difference if it has one
  *   GPSNMEA_BIND    "dt": the device comes from a device tree node whose
  *                   rx-gpios is the sim's line 0 (the arm64 VM), so the
  *                   module is loaded without gpio_chip= and gpio_line=;
@@ -23,6 +25,7 @@
 #define SIM_DIR		"/sys/kernel/debug/gpsnmea-sim/line0"
 #define DEV_PATH	"/dev/gpsnmea"
 #define SYS_DRV		"/sys/bus/platform/drivers/gpsnmea"
+#define TRACEFS		"/sys/kernel/tracing"
 
 const char *env_or(const char *name, const char *def);
 /* True when the device comes from the device tree (GPSNMEA_BIND=dt). */
@@ -51,6 +54,14 @@ int sim_setup(void);
 int sim_send(const void *buf, size_t len);
 int sim_wait_idle(int timeout_ms);
 int sim_feed(const unsigned char *buf, size_t len, const int *stop);
+
+void edge_trace_on(int kb);
+/*
+ * For a replay that was not exact: the simulator's start bit times of bytes
+ * 0..@last + 2 ("# S byte ns") and the driver's edges up to the last one
+ * ("# E ns level"), for tests/unit to replay (tests/data/startup-*.edges).
+ */
+void edge_trace_dump(size_t last, size_t wlen);
 
 size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms);
 

@@ -277,55 +277,6 @@ static long sim_wait_sent(size_t wlen, long off)
 	return sent;
 }
 
-#define TRACEFS		"/sys/kernel/tracing"
-
-/* Records the driver's edges (gpsnmea:gpsnmea_edge) from now on, if it can. */
-static void startup_trace_on(void)
-{
-	if (access(TRACEFS "/events", F_OK)) {
-		mkdir(TRACEFS, 0755);
-		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
-	}
-	write_file(TRACEFS "/tracing_on", "0");
-	write_file(TRACEFS "/trace", "");
-	write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "1");
-	write_file(TRACEFS "/tracing_on", "1");
-}
-
-/*
- * For a start-up that was not exact: the simulator's start bit times of
- * bytes 0..@last ("# S byte ns") and the driver's edges up to the last one's
- * frame ("# E ns level"), for tests/unit to replay.
- */
-static void startup_dump(size_t last, size_t wlen)
-{
-	unsigned long long k, t, end = ~0ULL;
-	unsigned int level;
-	char line[512], *p;
-	FILE *f;
-
-	write_file(TRACEFS "/tracing_on", "0");
-	f = fopen(SIM_DIR "/starts", "r");
-	while (f && fgets(line, sizeof(line), f) &&
-	       sscanf(line, "%llu %llu", &k, &t) == 2 && k < wlen) {
-		if (k <= last + 2)
-			fprintf(stderr, "# S %llu %llu\n", k, t);
-		if (k == last + 2)
-			end = t;
-	}
-	if (f)
-		fclose(f);
-	f = fopen(TRACEFS "/trace", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		p = strstr(line, "gpsnmea_edge:");
-		if (p && sscanf(p, "gpsnmea_edge: id=%*d t_ns=%llu level=%u",
-				&t, &level) == 2 && t <= end)
-			fprintf(stderr, "# E %llu %u\n", t, level);
-	}
-	if (f)
-		fclose(f);
-}
-
 /*
  * How many of the sentences from @j on @got lacks, if it holds only
  * expected sentences (@exp, @start: n of them), whole and in order;
@@ -393,7 +344,7 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	if (rebind) {
 		ASSERT_EQ(0, load_driver(NULL));
 		device_name();
-		startup_trace_on();
+		edge_trace_on(0);
 		ASSERT_EQ(0, write_file(SYS_DRV "/unbind", device_name()));
 	}
 
@@ -505,7 +456,7 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 					last = start[i + 1];
 			}
 			if (rebind)
-				startup_dump(last ? last : wlen - 1, wlen);
+				edge_trace_dump(last ? last : wlen - 1, wlen);
 		}
 		EXPECT_EQ(0, rebind ? write_file(SYS_DRV "/unbind", device_name())
 				    : unload_driver());

@@ -383,7 +383,6 @@ TEST(bh_param_refused)
 }
 
 /* Replays of real receiver logs: every valid sentence, byte for byte. */
-#define TRACEFS		"/sys/kernel/tracing"
 
 /* Occurrences of @needle in @hay. */
 static long long count_of(const char *hay, const char *needle)
@@ -662,6 +661,7 @@ FIXTURE_TEARDOWN(replay)
 TEST_F_TIMEOUT(replay, corpus, 900)
 {
 	bool spikes = getenv("GPSNMEA_SPIKES");
+	bool dump = getenv("GPSNMEA_EDGE_DUMP");
 	struct replay r;
 	long long drops = 0;
 	int nstats, bad = 0;
@@ -674,10 +674,21 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 			 650000000L / atol(env_or("GPSNMEA_BAUD", "9600")));
 		ASSERT_EQ(0, write_file(SIM_DIR "/fault", cmd));
 	}
+	if (dump) {
+		/* 64 MiB: some 1.4 million edges, from the first one on. */
+		edge_trace_on(65536);
+		ASSERT_EQ(0, write_file(SIM_DIR "/starts_reset", "1"));
+	}
 	ASSERT_EQ(0, replay_run(&r));
 	if (spikes)
 		EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
 	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
+	/* Up to the first difference and a sentence past it. */
+	if (dump && r.diff >= 0)
+		edge_trace_dump(r.diff + 100 < (long)r.wlen ? r.diff + 100 :
+				r.wlen - 1, r.wlen);
+	if (dump)
+		write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "0");
 	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
 	EXPECT_EQ((long long)r.sentences, stat_of("sentences"));
 	/* Every drop and garbage counter as the line rules count them. */
