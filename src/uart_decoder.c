@@ -31,7 +31,9 @@
  * - Spikes. Latency is never negative: an edge that would come well before
  *   the earliest offset the burst has shown (its floor) is one that came
  *   more than half a bit late. It goes one position back and is not
- *   tracked (dec_spike()).
+ *   tracked (dec_spike()). An edge a bit or more late looks on time one
+ *   position on; the next edge, nearest to that same position, tells
+ *   (dec_back()).
  * - Before the floor is known, where latency has been tight, a frame whose
  *   edges fit the grid its start edge left only with some of them more
  *   than half a bit late waits for the next start edge: on time on that
@@ -515,10 +517,12 @@ static void dec_sample(struct uart_dec *d, u32 k)
 
 	/* Without a branch: the level is as good as random. */
 	d->shift |= ((1U << n) - (1U << d->bit_pos)) & -(u32)d->level;
-	if (k < FRAME_BITS)
+	if (k < FRAME_BITS) {
+		d->prev_pos = d->bit_pos;
 		d->bit_pos = k;
-	else
+	} else {
 		dec_complete(d);
+	}
 }
 
 /*
@@ -595,7 +599,7 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
  */
 static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 {
-	s64 p = d->period;
+	s64 p = d->period, lo = d->lo, phase = d->phase;
 	bool go_on = false, late = false;
 	u64 dt = 0;
 
@@ -636,6 +640,11 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 			d->stats.late_edges++;
 		else
 			dec_track(d, u, FRAME_BITS);
+		/*
+		 * A start edge later than the range pulls its low end up: the
+		 * lowest offset shown is the old one, where the grid moved it.
+		 */
+		lo = min_t(s64, d->lo, lo - (d->phase - phase));
 		dec_spread(d);
 		dec_next_frame(d);
 	} else {
@@ -646,6 +655,7 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	d->start_t = t;
 	d->edge_t = t;
 	d->bit_pos = 0;
+	d->prev_pos = 0;
 	d->shift = 0;
 	/*
 	 * The grid as this start edge leaves it, for dec_hold(): one that went
@@ -661,10 +671,37 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	d->g0_start = d->frame_start;
 	d->g0_phase = d->phase;
 	d->g0_period = d->period;
-	d->g0_lo = d->lo;
+	d->g0_lo = go_on ? lo : d->lo;
 	d->g0_hi = d->hi;
 	d->g0_mean = d->mean;
 	d->g0_drift = d->drift;
+}
+
+/*
+ * dec_back - an edge nearest to the position of the edge before it
+ * @u: its offset from the centre of bit 0, 1/16 ns
+ *
+ * Latency only delays, so the edge belongs at that position (or earlier),
+ * and the edge before it there came a bit late or more: it looked on time
+ * one position on. Once the burst's floor is known, and where the frame
+ * has room, that edge goes one position back (the bit it leaves takes its
+ * level) and this one takes its place.
+ *
+ * Return: true if the edge before moved; it is then counted as late.
+ */
+static bool dec_back(struct uart_dec *d, s64 u)
+{
+	u32 q = d->bit_pos;
+	s64 r = u - (s64)q * d->period;
+
+	if (d->floor_edges < MEAN_EDGES || d->alt || q < 2 ||
+	    q - 1 <= d->prev_pos || r < -(s64)(d->period / 2) ||
+	    r < d->floor - (s64)(d->period >> EARLY_SLACK))
+		return false;
+	d->shift = (d->shift & ~(1U << (q - 1))) | ((u32)d->level << (q - 1));
+	d->bit_pos = q - 1;
+	d->stats.late_edges++;
+	return true;
 }
 
 /*
@@ -687,8 +724,13 @@ static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
 	 * interrupts-off section come together).
 	 */
 	if (!spike && k < BEYOND &&
-	    u - (s64)k * d->period < -(s64)(d->period / 2))
-		d->doubt = true;
+	    u - (s64)k * d->period < -(s64)(d->period / 2)) {
+		spike = dec_back(d, u);
+		if (spike)
+			k = d->bit_pos + 1;
+		else
+			d->doubt = true;
+	}
 	dec_sample(d, k);
 	if (d->in_frame) {
 		if (!spike && !d->alt)
@@ -723,6 +765,7 @@ static void dec_alt_move(struct uart_dec *d)
 	d->frame_hi = -S64_LARGE;
 	d->edge_t = d->start_t;
 	d->bit_pos = 0;
+	d->prev_pos = 0;
 	d->shift = 0;
 	d->level = false;
 	for (i = 0; i < d->alt_held; i++) {

@@ -85,6 +85,7 @@ struct uart_dec {
 	u64 start_t;		/* timestamp of its start edge */
 	u64 edge_t;		/* timestamp of its latest edge */
 	u32 bit_pos;		/* grid position of that edge, 0..9 */
+	u32 prev_pos;		/* ... and of the edge before it */
 	u32 shift;		/* bits sampled so far, bit n = position n */
 	bool doubt;		/* the frame may be wrong (UART_DEC_DOUBTFUL) */
 	bool gap;		/* frames lost since the last byte emitted */
