@@ -677,6 +677,38 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	d->g0_drift = d->drift;
 }
 
+/* Keep the grid as it is before an edge of the frame refines it. */
+static void dec_save(struct uart_dec *d)
+{
+	d->undo.phase = d->phase;
+	d->undo.drift = d->drift;
+	d->undo.mean = d->mean;
+	d->undo.lo = d->lo;
+	d->undo.hi = d->hi;
+	d->undo.floor = d->floor;
+	d->undo.skew = d->skew;
+	d->undo.frame_lo = d->frame_lo;
+	d->undo.frame_hi = d->frame_hi;
+	d->undo.edges = d->edges;
+	d->undo.floor_edges = d->floor_edges;
+}
+
+/* Take back what the frame's latest edge did to the grid. */
+static void dec_undo(struct uart_dec *d)
+{
+	d->phase = d->undo.phase;
+	d->drift = d->undo.drift;
+	d->mean = d->undo.mean;
+	d->lo = d->undo.lo;
+	d->hi = d->undo.hi;
+	d->floor = d->undo.floor;
+	d->skew = d->undo.skew;
+	d->frame_lo = d->undo.frame_lo;
+	d->frame_hi = d->undo.frame_hi;
+	d->edges = d->undo.edges;
+	d->floor_edges = d->undo.floor_edges;
+}
+
 /*
  * dec_back - an edge nearest to the position of the edge before it
  * @u: its offset from the centre of bit 0, 1/16 ns
@@ -698,6 +730,8 @@ static bool dec_back(struct uart_dec *d, s64 u)
 	    q - 1 <= d->prev_pos || r < -(s64)(d->period / 2) ||
 	    r < d->floor - (s64)(d->period >> EARLY_SLACK))
 		return false;
+	/* It was no sample of the latency either. */
+	dec_undo(d);
 	d->shift = (d->shift & ~(1U << (q - 1))) | ((u32)d->level << (q - 1));
 	d->bit_pos = q - 1;
 	d->stats.late_edges++;
@@ -733,6 +767,7 @@ static inline void dec_frame_edge(struct uart_dec *d, u64 t, bool mark,
 	}
 	dec_sample(d, k);
 	if (d->in_frame) {
+		dec_save(d);
 		if (!spike && !d->alt)
 			dec_track(d, u, k);
 		d->edge_t = t;

@@ -86,6 +86,11 @@ struct uart_dec {
 	u64 edge_t;		/* timestamp of its latest edge */
 	u32 bit_pos;		/* grid position of that edge, 0..9 */
 	u32 prev_pos;		/* ... and of the edge before it */
+	struct {		/* the grid before that edge refined it */
+		s64 phase, drift, mean, lo, hi, floor, skew;
+		s64 frame_lo, frame_hi;
+		u32 edges, floor_edges;
+	} undo;
 	u32 shift;		/* bits sampled so far, bit n = position n */
 	bool doubt;		/* the frame may be wrong (UART_DEC_DOUBTFUL) */
 	bool gap;		/* frames lost since the last byte emitted */
