@@ -621,6 +621,42 @@ static void test_fuzz_corpus(void)
 }
 
 /*
+ * @frames bytes of NMEA text back to back at @baud, and for each edge of
+ * it a latency of 0.02..0.06 bit (from @rng), for the caller to change
+ * before text_delay() applies them.
+ */
+static double *text_wave(struct wave *w, u32 baud, size_t frames, u64 *rng)
+{
+	static const char text[] = "$GNRMC,001031.00,A,4404.13993,N,12118.86023,W,0.146,,100117,,,A*7B\r\n";
+	double *late;
+	size_t i;
+
+	wave_init(w, baud, 0, 0, JITTER_UNIFORM, 1);
+	wave_hold(w, true, 3);
+	for (i = 0; i < frames; i++)
+		wave_byte(w, text[i % (sizeof(text) - 1)]);
+	wave_hold(w, true, 20);
+	late = calloc(w->n, sizeof(*late));
+	if (!late) {
+		perror("text_wave");
+		exit(1);
+	}
+	for (i = 0; i < w->n; i++)
+		late[i] = 0.02 + 0.04 * rng_unit(rng);
+	return late;
+}
+
+/* Delay each edge of @w by its @late, and free that. */
+static void text_delay(struct wave *w, double *late)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		wave_delay(w, i, late[i]);
+	free(late);
+}
+
+/*
  * NMEA-like text back to back, every edge 0.02..0.06 bit late, except,
  * every 40th frame from frame 400 on, one pair: the edge rising into the
  * frame's stop bit 0.15..0.3 bit late, and the next start edge 0.6..0.7
@@ -629,32 +665,20 @@ static void test_fuzz_corpus(void)
  */
 static void late_pair(u32 baud)
 {
-	static const char text[] = "$GNRMC,001031.00,A,4404.13993,N,12118.86023,W,0.146,,100117,,,A*7B\r\n";
 	struct uart_dec d;
 	struct wave w;
 	struct rx rx;
 	size_t i, f, frames = 4000, pairs = 0;
 	u64 rng = baud;
-	double *late;
+	double *late = text_wave(&w, baud, frames, &rng);
 
-	wave_init(&w, baud, 0, 0, JITTER_UNIFORM, 1);
-	wave_hold(&w, true, 3);
-	for (i = 0; i < frames; i++)
-		wave_byte(&w, text[i % (sizeof(text) - 1)]);
-	wave_hold(&w, true, 20);
-	late = calloc(w.n, sizeof(*late));
-	REQUIRE(late);
-	for (i = 0; i < w.n; i++)
-		late[i] = 0.02 + 0.04 * rng_unit(&rng);
 	for (f = 400; f + 1 < frames; f += 40, pairs++) {
 		/* Text is ASCII: bit 7 is 0, a rising edge starts the stop bit. */
 		i = w.sent[f + 1].edge;
 		late[i - 1] = 0.15 + 0.15 * rng_unit(&rng);
 		late[i] = 0.6 + 0.1 * rng_unit(&rng);
 	}
-	for (i = 0; i < w.n; i++)
-		wave_delay(&w, i, late[i]);
-	free(late);
+	text_delay(&w, late);
 	dec_setup(&d, &rx, baud, false, 0);
 	CHECK(wave_feed(&d, &w, 0, w.n, false));
 	CHECK(dec_flush(&d));
@@ -688,24 +712,14 @@ static void test_late_pair(void)
  */
 static void late_inner_pair(u32 baud)
 {
-	static const char text[] = "$GNRMC,001031.00,A,4404.13993,N,12118.86023,W,0.146,,100117,,,A*7B\r\n";
 	size_t i, f, frames = 4000, pairs = 0, errors;
 	u32 k, q, pp, next, bits;
 	struct uart_dec d;
 	struct wave w;
 	struct rx rx;
 	u64 rng = baud + 7;
-	double *late;
+	double *late = text_wave(&w, baud, frames, &rng);
 
-	wave_init(&w, baud, 0, 0, JITTER_UNIFORM, 1);
-	wave_hold(&w, true, 3);
-	for (i = 0; i < frames; i++)
-		wave_byte(&w, text[i % (sizeof(text) - 1)]);
-	wave_hold(&w, true, 20);
-	late = calloc(w.n, sizeof(*late));
-	REQUIRE(late);
-	for (i = 0; i < w.n; i++)
-		late[i] = 0.02 + 0.04 * rng_unit(&rng);
 	for (f = 400; f < frames; f += 20) {
 		/* positions of the frame's edges: bits 1..9 are data, stop */
 		bits = ((u32)w.sent[f].byte << 1) | (1U << 9);
@@ -726,9 +740,7 @@ static void late_inner_pair(u32 baud)
 			pp = k;
 		}
 	}
-	for (i = 0; i < w.n; i++)
-		wave_delay(&w, i, late[i]);
-	free(late);
+	text_delay(&w, late);
 	dec_setup(&d, &rx, baud, false, 15);
 	CHECK(wave_feed(&d, &w, 0, w.n, false));
 	CHECK(dec_flush(&d));
@@ -1004,31 +1016,42 @@ static void test_config_clamp(void)
  * The second sentence must come out byte-exact and unflagged, and the ones
  * after it too: the next start edge shows the grid did not move (issue 13).
  */
-static void recorded_startup(const char *name)
+/*
+ * Decode the edges ("E ns level" lines) of tests/data/@name at 115200 baud
+ * with the driver's glitch filter (15 % of a bit), idle timer included.
+ */
+static void decode_recorded(const char *name, struct uart_dec *d,
+			    struct rx *rx)
 {
-	static const char want[] =
-		"$GLGSV,3,2,10,76,43,057,25,77,43,139,26,78,04,176,19,82,25,245,26*67\r\n";
-	char line[128], path[256], kind, *text, *at;
+	char line[128], path[256], kind;
 	unsigned long long a, b;
-	struct uart_dec d;
-	size_t i, n = 0;
-	struct rx rx;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tests/data/%s", REPO_DIR, name);
 	f = fopen(path, "r");
 	REQUIRE(f);
-	/* The driver's glitch filter: 15 % of a bit. */
-	dec_setup(&d, &rx, 115200, false, 15);
+	dec_setup(d, rx, 115200, false, 15);
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%c %llu %llu", &kind, &a, &b) != 3 ||
 		    kind != 'E')
 			continue;
-		dec_timers(&d, a);
-		uart_dec_edge(&d, a, b);
+		dec_timers(d, a);
+		uart_dec_edge(d, a, b);
 	}
 	fclose(f);
-	CHECK(dec_flush(&d));
+	CHECK(dec_flush(d));
+}
+
+static void recorded_startup(const char *name)
+{
+	static const char want[] =
+		"$GLGSV,3,2,10,76,43,057,25,77,43,139,26,78,04,176,19,82,25,245,26*67\r\n";
+	char *text, *at;
+	struct uart_dec d;
+	size_t i, n = 0;
+	struct rx rx;
+
+	decode_recorded(name, &d, &rx);
 	text = calloc(rx.n + 1, 1);
 	REQUIRE(text);
 	for (i = 0; i < rx.n; i++)
@@ -1071,26 +1094,11 @@ static void test_recorded_cold_late_start(void)
 		"$GPGGA,202640.000,4404.1306,N,12118.8515,W,2,10,0.98,1127.7,M,-19.6,M,0000,0000*6C\r\n"
 		"$GPGSA,A,3,20,16,09,03,07,10,23,19,27,30,,,1.64,0.98,1.31*05\r\n";
 	const char *name = "cold-6.12-arm64-tasklet-late-start.edges";
-	char line[128], path[256], kind;
-	unsigned long long a, b;
 	struct uart_dec d;
 	struct rx rx;
 	size_t i;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tests/data/%s", REPO_DIR, name);
-	f = fopen(path, "r");
-	REQUIRE(f);
-	dec_setup(&d, &rx, 115200, false, 15);
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%c %llu %llu", &kind, &a, &b) != 3 ||
-		    kind != 'E')
-			continue;
-		dec_timers(&d, a);
-		uart_dec_edge(&d, a, b);
-	}
-	fclose(f);
-	CHECK(dec_flush(&d));
+	decode_recorded(name, &d, &rx);
 	REQUIRE(rx.n >= sizeof(want) - 1);
 	for (i = 0; i < sizeof(want) - 1; i++)
 		if (rx.got[i].byte != (u8)want[i] || rx.got[i].flags)
