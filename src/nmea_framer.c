@@ -18,7 +18,9 @@
  *   two upper-case letters; in a sentence of a type whose fields are
  *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
  *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
- *   before the '*': NMEA_DROP_CHARSET;
+ *   before the '*'; a start character that does not fit the type ('!' is
+ *   for the encapsulation types of nmea_encap_types, '$' for the numeric
+ *   ones; it is outside the checksum): NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
@@ -111,15 +113,20 @@ static bool nmea_is_numeric_char(u8 c)
 	       c == ',' || c == '.' || c == '+' || c == '-';
 }
 
-/* @s holds a start character and 5 more: a numeric type's sentence? */
-static bool nmea_is_numeric_type(const char *s)
+/* Encapsulation sentence types (AIS): they start with '!'. */
+static const char nmea_encap_types[][4] = {
+	"ABM", "BBM", "VDM", "VDO",
+};
+
+/* @s holds a start character and 5 more: is its type in @types? */
+static bool nmea_type_in(const char *s, const char (*types)[4], u32 n)
 {
 	u32 i;
 
 	if (s[1] == 'P')
 		return false;
-	for (i = 0; i < ARRAY_SIZE(nmea_numeric_types); i++)
-		if (!memcmp(s + 3, nmea_numeric_types[i], 3))
+	for (i = 0; i < n; i++)
+		if (!memcmp(s + 3, types[i], 3))
 			return true;
 	return false;
 }
@@ -266,7 +273,16 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 	}
 	f->buf[f->len++] = c;
 	/* The type is known at the address's fifth character. */
-	if (f->len == 6 && !f->star)
-		f->numeric = nmea_is_numeric_type(f->buf);
+	if (f->len == 6 && !f->star) {
+		f->numeric = nmea_type_in(f->buf, nmea_numeric_types,
+					  ARRAY_SIZE(nmea_numeric_types));
+		/* The checksum does not cover the start character. */
+		if (f->buf[0] == '!' ? f->numeric :
+		    nmea_type_in(f->buf, nmea_encap_types,
+				 ARRAY_SIZE(nmea_encap_types))) {
+			nmea_drop(f, NMEA_DROP_CHARSET);
+			f->skip_line = true;
+		}
+	}
 	return 0;
 }

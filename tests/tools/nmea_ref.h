@@ -23,7 +23,10 @@
  *   start character at 0): TOO_LONG (of the two, the one at the lower
  *   position counts, and CHARSET at the same one). A numeric sentence has
  *   no '*' in positions 1..5, no 'P' at 1, and one of the types GBS GGA
- *   GLL GNS GRS GSA GST GSV RMC VTG ZDA at 3..5;
+ *   GLL GNS GRS GSA GST GSV RMC VTG ZDA at 3..5; an encapsulation one the
+ *   same with ABM BBM VDM VDO. Position 5 is CHARSET too in a numeric
+ *   sentence that starts with '!' and an encapsulation one that starts
+ *   with '$';
  * - otherwise a candidate cut off by the next '$'/'!': TRUNCATED;
  * - otherwise a candidate that reaches the line end is a sentence if its
  *   first '*' is followed by exactly two hex digits (either case) and the
@@ -95,18 +98,39 @@ static const char *const nmea_ref_numeric[] = {
 	"ZDA",
 };
 
-/* Is the candidate s[0..n) a sentence of one of those types? */
-static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
+/* Types that carry encapsulated data (AIS) and start with '!'. */
+static const char *const nmea_ref_encap[] = {
+	"ABM", "BBM", "VDM", "VDO",
+};
+
+/* Is the candidate s[0..n) a sentence of one of the @nt types @t? */
+static inline bool nmea_ref_is_type(const unsigned char *s, size_t n,
+				    const char *const *t, size_t nt)
 {
 	size_t i;
 
 	if (n < 6 || s[1] == 'P' || memchr(s + 1, '*', 5))
 		return false;
-	for (i = 0; i < sizeof(nmea_ref_numeric) / sizeof(nmea_ref_numeric[0]);
-	     i++)
-		if (!memcmp(s + 3, nmea_ref_numeric[i], 3))
+	for (i = 0; i < nt; i++)
+		if (!memcmp(s + 3, t[i], 3))
 			return true;
 	return false;
+}
+
+static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
+{
+	return nmea_ref_is_type(s, n, nmea_ref_numeric,
+				sizeof(nmea_ref_numeric) /
+				sizeof(nmea_ref_numeric[0]));
+}
+
+/* A start character the type does not take? */
+static inline bool nmea_ref_wrong_start(const unsigned char *s, size_t n)
+{
+	return s[0] == '!' ? nmea_ref_is_numeric(s, n) :
+	       nmea_ref_is_type(s, n, nmea_ref_encap,
+				sizeof(nmea_ref_encap) /
+				sizeof(nmea_ref_encap[0]));
 }
 
 static inline bool nmea_ref_numeric_char(unsigned char c)
@@ -187,6 +211,9 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 			else if (k >= max_len)
 				why = REF_TOO_LONG;
 			else if (k <= 2 && (c < 'A' || c > 'Z'))
+				why = REF_CHARSET;
+			else if (k == 5 &&
+				 nmea_ref_wrong_start(p + start, body - start))
 				why = REF_CHARSET;
 			else if (numeric && (!star || p + start + k < star) &&
 				 !nmea_ref_numeric_char(c))

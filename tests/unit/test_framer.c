@@ -486,6 +486,32 @@ static void test_numeric_types(void)
 	      strstr(o.text, "$GPRM,a\r\n"));
 }
 
+/*
+ * The start character is outside the checksum: '!' only for the
+ * encapsulation types (AIS VDM/VDO, ABM, BBM), '$' not for them, and not
+ * '!' for a numeric type. A flip between the two ('!' 0x21, '$' 0x24) was
+ * seen in the bench at 460800 baud.
+ */
+static void test_start_char(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 4 };
+
+	framer_setup(&f, 0, true);
+	feed_str(&f, &o, "!AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n");
+	feed_str(&f, &o, "$AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n");
+	feed_str(&f, &o, "$BSVDO,1\r\n");
+	feed_str(&f, &o, "!GPGGA,1\r\n");
+	feed_str(&f, &o, "!GNRMC,1\r\n");
+	feed_str(&f, &o, "!PXXXX,1\r\n");		/* proprietary: either */
+	feed_str(&f, &o, "$GPTXT,1\r\n");		/* neither list */
+	feed_str(&f, &o, "!GPTXT,1\r\n");
+	feed_str(&f, &o, "$GPGGA,1\r\n");
+	CHECK_EQ(f.sentences, 5);
+	check_drops(&f, want);
+}
+
 /* Reset forgets a partial sentence without counting it. */
 static void test_reset(void)
 {
@@ -839,6 +865,7 @@ const struct test framer_tests[] = {
 	{ "framer_counters_exact", test_counters_exact },
 	{ "framer_doubtful", test_doubtful },
 	{ "framer_numeric_types", test_numeric_types },
+	{ "framer_start_char_fits_type", test_start_char },
 	{ "framer_reset", test_reset },
 	{ "framer_no_checksum_counted", test_no_checksum_counter },
 	{ "framer_proprietary", test_proprietary },

@@ -505,6 +505,12 @@ TEST(tracepoints_and_cpu_time)
  * length in 10-bit frames at GPSNMEA_BAUD: the simulator sends the bytes of
  * one write back to back at the nominal rate. The reader takes the time
  * when read() returns, so the delay includes its own wake-up.
+ *
+ * A guest that keeps interrupts off for longer than 7/8 bit (the debug
+ * kernels: over 1 ms at 1200 baud, which the simulator's timer lateness
+ * shows) delays edges beyond what the decoder takes (decoder.rst). Then a
+ * sentence may be missing if the driver counted it as dropped, and the
+ * bound is 2 ms plus that lateness.
  */
 #define DELAY_BURST	16
 #define DELAY_SINGLE	8
@@ -535,6 +541,7 @@ TEST(delivery_delay)
 {
 	long long baud = atoll(env_or("GPSNMEA_BAUD", "9600"));
 	long long max[2] = { 0, 0 }, min = DELAY_MAX_NS, sum = 0;
+	long long late, dropped, bound = DELAY_MAX_NS;
 	char buf[64 * GPSNMEA_RECORD_MAX];
 	int got = 0, send_ret = 0, fd, ret;
 	__u32 format = GPSNMEA_FORMAT_RECORD;
@@ -582,10 +589,22 @@ TEST(delivery_delay)
 	pthread_join(thr, NULL);
 	close(fd);
 	EXPECT_EQ(0, send_ret);
-	EXPECT_EQ(DELAY_BURST + DELAY_SINGLE, got)
-		TH_LOG("%lld framing errors, %lld glitches; edge timer late by %lld ns",
-		       stat_of("framing_errors"), stat_of("glitches"),
-		       sim_stat_of("late", "max_ns"));
+	late = sim_stat_of("late", "max_ns");
+	dropped = stat_of("checksum_errors") + stat_of("no_checksum_errors") +
+		  stat_of("length_errors") + stat_of("charset_errors") +
+		  stat_of("truncated_sentences") +
+		  stat_of("doubtful_sentences");
+	if (late * 8 * baud > 7 * 1000000000LL) {
+		TH_LOG("edge timer late by %lld us, over 7/8 bit: %d sentences, %lld dropped",
+		       late / 1000, got, dropped);
+		EXPECT_LE(DELAY_BURST + DELAY_SINGLE, got + dropped);
+		bound += late;
+	} else {
+		EXPECT_EQ(DELAY_BURST + DELAY_SINGLE, got)
+			TH_LOG("%lld framing errors, %lld glitches; edge timer late by %lld ns",
+			       stat_of("framing_errors"), stat_of("glitches"),
+			       late);
+	}
 	TH_LOG("%d sentences at %lld baud, delay after the last stop bit:",
 	       got, baud);
 	TH_LOG("min %lld us, mean %lld us, max %lld us (burst), %lld us (alone)",
@@ -594,8 +613,8 @@ TEST(delivery_delay)
 	TH_LOG("%lld bh runs, %lld timer expiries for %lld bytes",
 	       stat_of("bh_runs"), stat_of("timer_expiries"), stat_of("bytes"));
 	EXPECT_LT(0, min);
-	EXPECT_GE(DELAY_MAX_NS, max[0]);
-	EXPECT_GE(DELAY_MAX_NS, max[1]);
+	EXPECT_GE(bound, max[0]);
+	EXPECT_GE(bound, max[1]);
 	sim_wait_idle(60000);
 	EXPECT_EQ(0, unload_driver());
 }
@@ -685,8 +704,8 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	EXPECT_EQ(-1, r.diff) replay_print_diff(&r);
 	/* Up to the first difference and a sentence past it. */
 	if (dump && r.diff >= 0)
-		edge_trace_dump(r.diff + 100 < (long)r.wlen ? r.diff + 100 :
-				r.wlen - 1, r.wlen);
+		edge_trace_dump(r.diff + 100 < (long)r.wlen ?
+				(size_t)r.diff + 100 : r.wlen - 1, r.wlen);
 	if (dump)
 		write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "0");
 	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
