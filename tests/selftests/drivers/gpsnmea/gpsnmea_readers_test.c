@@ -579,7 +579,12 @@ TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 	__atomic_store_n(&self->st.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(stt, NULL);
 
-	EXPECT_EQ((long long)self->n, stat_of("sentences"));
+	EXPECT_EQ((long long)self->n, stat_of("sentences"))
+		TH_LOG("framing %lld glitch %lld late %lld doubt %lld csum %lld timer %lld ns",
+		       stat_of("framing_errors"), stat_of("glitches"),
+		       stat_of("late_edges"), stat_of("doubtful_sentences"),
+		       stat_of("checksum_errors"),
+		       sim_stat_of("late", "max_ns"));
 	EXPECT_EQ((long long)self->r.wlen, stat_of("bytes"));
 	EXPECT_EQ(0, stat_of("no_checksum_sentences"));
 	EXPECT_EQ(0, stat_of("overruns"));
