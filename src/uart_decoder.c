@@ -715,9 +715,10 @@ static void dec_undo(struct uart_dec *d)
  *
  * Latency only delays, so the edge belongs at that position (or earlier),
  * and the edge before it there came a bit late or more: it looked on time
- * one position on. Once the burst's floor is known, and where the frame
- * has room, that edge goes one position back (the bit it leaves takes its
- * level) and this one takes its place.
+ * one position on. Where the frame has room, and this edge is no earlier
+ * there than the burst's floor allows (before the floor is known: the low
+ * end of its range of offsets), that edge goes one position back (the bit
+ * it leaves takes its level) and this one takes its place.
  *
  * Return: true if the edge before moved; it is then counted as late.
  */
@@ -725,10 +726,12 @@ static bool dec_back(struct uart_dec *d, s64 u)
 {
 	u32 q = d->bit_pos;
 	s64 r = u - (s64)q * d->period;
+	/* Before the floor is known, the range's low end stands in for it. */
+	s64 least = d->floor_edges < MEAN_EDGES ? d->lo : d->floor;
 
-	if (d->floor_edges < MEAN_EDGES || d->alt || q < 2 ||
-	    q - 1 <= d->prev_pos || r < -(s64)(d->period / 2) ||
-	    r < d->floor - (s64)(d->period >> EARLY_SLACK))
+	if (d->alt || q < 2 || q - 1 <= d->prev_pos ||
+	    r < -(s64)(d->period / 2) ||
+	    r < least - (s64)(d->period >> EARLY_SLACK))
 		return false;
 	/* It was no sample of the latency either. */
 	dec_undo(d);
