@@ -15,7 +15,9 @@
  * - more than max_len characters: NMEA_DROP_TOO_LONG;
  * - a byte outside 0x20..0x7e, including a CR that is not part of the line
  *   end; a talker (the two bytes after the start character) that is not
- *   two upper-case letters; in a sentence of a type whose fields are
+ *   two upper-case letters, or a byte other than A-Z and 0-9 in the rest
+ *   of the address up to position 5 (the address ends at ',' or '*');
+ *   in a sentence of a type whose fields are
  *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
  *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
  *   before the '*'; a start character that does not fit the type ('!' is
@@ -95,6 +97,25 @@ static void nmea_drop(struct nmea_framer *f, enum nmea_drop why)
 static bool nmea_is_addr_char(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * May @c stand at position f->len? The talker (1, 2) is two upper-case
+ * letters; the rest of the address, up to the first ',' or '*', is A-Z and
+ * 0-9 to position 5 ("$STI,..." and "$PSTI,..." end it early).
+ */
+static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
+{
+	u32 i;
+
+	if (f->len < 3)
+		return c >= 'A' && c <= 'Z';
+	if (f->len > 5)
+		return true;
+	for (i = 3; i < f->len; i++)
+		if (f->buf[i] == ',' || f->buf[i] == '*')
+			return true;
+	return nmea_is_addr_char(c) || c == ',' || c == '*';
 }
 
 /*
@@ -258,8 +279,7 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 		return 0;
 	}
 
-	/* The talker: two upper-case letters (P and a maker's for 'P'). */
-	if ((f->len < 3 && (c < 'A' || c > 'Z')) ||
+	if (!nmea_addr_fits(f, c) ||
 	    (f->numeric && !f->star && c != '*' && !nmea_is_numeric_char(c))) {
 		nmea_drop(f, NMEA_DROP_CHARSET);
 		f->skip_line = true;

@@ -17,7 +17,8 @@
  *   character or the line end ("$$GPGGA", "$" alone): GARBAGE, one byte;
  * - otherwise the first byte (after the start character) that is outside
  *   0x20..0x7e, or any CR that is not part of the line end, or at
- *   position 1 or 2 (the talker) not an upper-case letter, or before the
+ *   position 1 or 2 (the talker) not an upper-case letter, or at 3, 4 or 5
+ *   with no ',' or '*' between 3 and it not one of A-Z 0-9 , *, or before the
  *   first '*' of a numeric sentence not one of 0-9 A-Z , . + - : CHARSET;
  *   else the first byte at position max_len or later (counted from the
  *   start character at 0): TOO_LONG (of the two, the one at the lower
@@ -139,6 +140,18 @@ static inline bool nmea_ref_numeric_char(unsigned char c)
 	       c == ',' || c == '.' || c == '+' || c == '-';
 }
 
+/* Is there a ',' or '*' (the end of the address) in s[3..k)? */
+static inline bool nmea_ref_addr_ended(const unsigned char *s, size_t k)
+{
+	return k > 3 && (memchr(s + 3, ',', k - 3) || memchr(s + 3, '*', k - 3));
+}
+
+static inline bool nmea_ref_addr_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '*';
+}
+
 /* The checksum verdict on a candidate s[0..n) that reached the line end. */
 static inline int nmea_ref_checksum(const unsigned char *s, size_t n,
 				    bool allow_no_checksum)
@@ -211,6 +224,10 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 			else if (k >= max_len)
 				why = REF_TOO_LONG;
 			else if (k <= 2 && (c < 'A' || c > 'Z'))
+				why = REF_CHARSET;
+			else if (k >= 3 && k <= 5 &&
+				 !nmea_ref_addr_ended(p + start, k) &&
+				 !nmea_ref_addr_char(c))
 				why = REF_CHARSET;
 			else if (k == 5 &&
 				 nmea_ref_wrong_start(p + start, body - start))

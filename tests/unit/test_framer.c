@@ -512,6 +512,33 @@ static void test_start_char(void)
 	check_drops(&f, want);
 }
 
+/*
+ * The address holds A-Z and 0-9 only, so that a misread byte such as the
+ * ']' of "$GPR]C" drops the sentence even when a second one cancels it in
+ * the checksum; it may end early at ',' or '*' ("$STI,", "$PSTI,").
+ */
+static void test_type_chars(void)
+{
+	struct nmea_framer f;
+	struct out o = { 0 };
+	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 5 };
+
+	framer_setup(&f, 0, true);
+	feed_str(&f, &o, "$GPR]C,1\r\n");
+	feed_str(&f, &o, "$GPrMC,1\r\n");
+	feed_str(&f, &o, "$GPGG ,1\r\n");
+	feed_str(&f, &o, "$PG-A,1\r\n");
+	feed_str(&f, &o, "$PGRM.,1\r\n");
+	feed_str(&f, &o, "$STI,IC,error=4\r\n");
+	feed_str(&f, &o, "$PSTI,030\r\n");
+	feed_str(&f, &o, "$PMTK001,604,3\r\n");
+	feed_str(&f, &o, "$LOG108,1\r\n");
+	feed_str(&f, &o, "$GPTXT,a b]\r\n");
+	feed_str(&f, &o, "$PSRFTXTTOW: 1\r\n");
+	CHECK_EQ(f.sentences, 6);
+	check_drops(&f, want);
+}
+
 /* Reset forgets a partial sentence without counting it. */
 static void test_reset(void)
 {
@@ -616,9 +643,9 @@ static void test_sentence_types(void)
 	feed_str(&f, &o, "$GPTXT\r\n");			/* address alone */
 	feed_str(&f, &o, "$PABCDEFGHIJKLMN,1\r\n");	/* 15 characters: counted */
 	feed_str(&f, &o, "$PABCDEFGHIJKLMNO,1\r\n");	/* 16: other */
-	feed_str(&f, &o, "$GPrmc,1\r\n");			/* lower case: other */
-	feed_str(&f, &o, "$GP-X,1\r\n");			/* a '-': other */
-	feed_str(&f, &o, "$GPS W\r\n");			/* a space: other */
+	feed_str(&f, &o, "$PGRMZc,1\r\n");		/* lower case: other */
+	feed_str(&f, &o, "$PGRMZ-X,1\r\n");		/* a '-': other */
+	feed_str(&f, &o, "$PGRMZ W\r\n");			/* a space: other */
 	/* No talker: dropped (CHARSET), not counted. */
 	feed_str(&f, &o, "$gprmc,1\r\n$,1\r\n$*00\r\n");
 	CHECK_EQ(f.sentences, 11);
@@ -866,6 +893,7 @@ const struct test framer_tests[] = {
 	{ "framer_doubtful", test_doubtful },
 	{ "framer_numeric_types", test_numeric_types },
 	{ "framer_start_char_fits_type", test_start_char },
+	{ "framer_type_chars", test_type_chars },
 	{ "framer_reset", test_reset },
 	{ "framer_no_checksum_counted", test_no_checksum_counter },
 	{ "framer_proprietary", test_proprietary },
