@@ -987,8 +987,20 @@ void uart_dec_idle(struct uart_dec *d, u64 now_ns)
 {
 	if (d->pending) {
 		if (now_ns < d->pending_t ||
-		    now_ns - d->pending_t < d->glitch_ns)
+		    now_ns - d->pending_t < d->glitch_ns) {
+			/*
+			 * The glitch filter holds the edge, but a held byte
+			 * whose time is up goes now if the edge cannot
+			 * decide it: a rise (no start edge), or one after
+			 * held_until (too late to be on time, dec_release()).
+			 * Else uart_dec_deadline() would name a time already
+			 * past.
+			 */
+			if (d->held && now_ns >= d->held_until &&
+			    (d->pending_level || d->pending_t >= d->held_until))
+				dec_release(d, false, 0);
 			return;
+		}
 		d->pending = false;
 		dec_commit(d, d->pending_t, d->pending_level);
 	}
