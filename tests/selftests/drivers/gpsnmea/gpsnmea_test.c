@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -791,6 +793,102 @@ TEST(invert_is_active_low)
 	EXPECT_EQ(0, stat_of("framing_errors"));
 	EXPECT_EQ(0, unload_driver());
 	EXPECT_EQ(0, write_file(SIM_DIR "/invert", "0"));
+}
+
+/* The pid of the driver's IRQ thread ("irq/N-gpsnmea..."), or -1. */
+static pid_t irq_thread_pid(void)
+{
+	struct dirent *de;
+	pid_t pid = -1;
+	DIR *d = opendir("/proc");
+
+	while (d && pid < 0 && (de = readdir(d))) {
+		char path[300], *comm;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		comm = read_text(path);
+		if (comm && !strncmp(comm, "irq/", 4) && strstr(comm, "-gpsnmea"))
+			pid = atoi(de->d_name);
+		free(comm);
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+static int pin_to_cpu(pid_t pid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(pid, sizeof(set), &set) ? -errno : 0;
+}
+
+/*
+ * The idle flush must not complete a frame while the edge that ends it is
+ * between its timestamp and its put on another CPU (gpsnmea_bh_idle_ok()).
+ * The simulator's slow-stop fault holds the top half of every stop-bit
+ * edge in its GPIO read for 2 ms. This process starts the simulator's
+ * timer, so the top half runs on its CPU 0; the bottom half's thread is
+ * pinned to CPU 1. At 1200 baud the bottom half runs 1 ms (the batch time)
+ * after each edge; after the last data edge of a byte whose bits 6 and 7
+ * are 0 (digits, ',', '.') that run comes before the stop-bit edge and
+ * arms the idle timer on CPU 1 for the frame's deadline, which then falls
+ * inside the 2 ms. The bytes go one at a time, each on an idle line. Every
+ * one must arrive, with no framing or order error. Needs two CPUs and
+ * bh=thread: the other bottom halves run on the CPU that queued them,
+ * where the top half holds interrupts off. make check runs it in an -smp 2
+ * icount VM, where the window opens at the same guest time in every run.
+ */
+TEST(idle_flush_waits_for_edge_in_flight)
+{
+	static const char s[] =
+		"$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n"
+		"$GPZDA,201530.00,04,07,2002,00,00*60\r\n";
+	char buf[256], *bh;
+	size_t i, got;
+	pid_t thread;
+	int fd, ret;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs (vm-test --mode smp2-icount)");
+	setenv("GPSNMEA_BAUD", "1200", 1);
+	ASSERT_EQ(0, sim_setup());
+	ret = load_driver(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("loading gpsnmea.ko: %s", strerror(-ret));
+	bh = read_text(dev_file("bh"));
+	ASSERT_NE(NULL, bh);
+	if (strncmp(bh, "thread", 6)) {
+		free(bh);
+		EXPECT_EQ(0, unload_driver());
+		SKIP(return, "bh=thread only: the others run where they were queued");
+	}
+	free(bh);
+	thread = irq_thread_pid();
+	ASSERT_LT(0, thread) TH_LOG("no irq/N-gpsnmea thread");
+	ASSERT_EQ(0, pin_to_cpu(0, 0));
+	ASSERT_EQ(0, pin_to_cpu(thread, 1));
+	fd = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, write_file(SIM_DIR "/fault", "slow-stop 2000000"));
+	for (i = 0; i < strlen(s); i++) {
+		ASSERT_EQ(0, sim_send(&s[i], 1));
+		sim_wait_idle(1000);
+		usleep(3000);
+	}
+	got = read_until(fd, buf, sizeof(buf), strlen(s), 500);
+	close(fd);
+	EXPECT_EQ(strlen(s), got);
+	EXPECT_EQ(0, memcmp(buf, s, got < strlen(s) ? got : strlen(s)))
+		TH_LOG("got %zu bytes: %.*s", got, (int)got, buf);
+	EXPECT_EQ(0, stat_of("framing_errors"));
+	EXPECT_EQ(0, stat_of("order_errors"));
+	EXPECT_LT(0, sim_stat_of("stats", "faults"));
+	EXPECT_EQ(0, write_file(SIM_DIR "/fault", "clear"));
+	EXPECT_EQ(0, unload_driver());
 }
 
 /*
