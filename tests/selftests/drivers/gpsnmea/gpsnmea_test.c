@@ -833,11 +833,12 @@ static int pin_to_cpu(pid_t pid, int cpu)
  * The simulator's slow-stop fault holds the top half of every stop-bit
  * edge in its GPIO read for 2 ms. This process starts the simulator's
  * timer, so the top half runs on its CPU 0; the bottom half's thread is
- * pinned to CPU 1. At 1200 baud the bottom half runs 1 ms (the batch time)
- * after each edge; after the last data edge of a byte whose bits 6 and 7
- * are 0 (digits, ',', '.') that run comes before the stop-bit edge and
- * arms the idle timer on CPU 1 for the frame's deadline, which then falls
- * inside the 2 ms. The bytes go one at a time, each on an idle line. Every
+ * pinned to CPU 1. At 1200 baud the bottom half runs within each byte (1
+ * ms, the batch time, after the edge that starts a batch) and arms the idle
+ * timer for the frame's deadline, which falls inside the 2 ms; without the
+ * check nearly every byte (77 of 79) gets a framing error, the flush on
+ * CPU 1 sampling the stop bit before its edge is queued. The bytes go one
+ * at a time, each on an idle line. Every
  * one must arrive, with no framing or order error. Needs two CPUs and
  * bh=thread: the other bottom halves run on the CPU that queued them,
  * where the top half holds interrupts off. make check runs it in an -smp 2
