@@ -750,7 +750,7 @@ TEST_F(records, sentence_types)
 	static const char in[] = "$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n"
 		"$PGRME,15.0,M,45.0,M,25.0,M*1C\r\n"
 		"$GPGLL,4916.45,N,12311.12,W,225444,A*31\r\n"
-		"$GPgll,1*6D\r\n"
+		"$PGRMEx,1*28\r\n"
 		"!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\r\n";
 	char got[256] = "";
 	FILE *f;
