@@ -107,6 +107,29 @@ long long stat_of(const char *name)
 	return read_num(dev_file(path));
 }
 
+const char *stat_errors(void)
+{
+	static const char *const names[] = {
+		"framing_errors", "glitches", "late_edges", "order_errors",
+		"checksum_errors", "no_checksum_errors", "length_errors",
+		"charset_errors", "truncated_sentences", "garbage_bytes",
+		"doubtful_sentences", "overruns", "storms", "gpio_errors",
+		"gaps", "gnss_drops",
+	};
+	static char buf[512];
+	size_t i, len = 0;
+	long long v;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		v = stat_of(names[i]);
+		if (v && len < sizeof(buf))
+			len += snprintf(buf + len, sizeof(buf) - len, " %s %lld",
+					names[i], v);
+	}
+	return len ? buf + 1 : "none";
+}
+
 long long sim_stat_of(const char *file, const char *name)
 {
 	char line[128];

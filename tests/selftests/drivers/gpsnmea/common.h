@@ -41,6 +41,8 @@ const char *dev_file(const char *file);
 int write_file(const char *path, const char *text);
 long long read_num(const char *path);
 long long stat_of(const char *name);
+/* The driver's non-zero error and drop counters, "name value ...", or "none". */
+const char *stat_errors(void);
 /* The value of a "name value" line of a file of the sim's, -1 if none. */
 long long sim_stat_of(const char *file, const char *name);
 unsigned char *slurp(const char *path, size_t *len);

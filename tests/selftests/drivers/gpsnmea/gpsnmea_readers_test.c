@@ -580,10 +580,8 @@ TEST_F_TIMEOUT(readers, fast_slow_late, 900)
 	pthread_join(stt, NULL);
 
 	EXPECT_EQ((long long)self->n, stat_of("sentences"))
-		TH_LOG("framing %lld glitch %lld late %lld doubt %lld csum %lld timer %lld ns",
-		       stat_of("framing_errors"), stat_of("glitches"),
-		       stat_of("late_edges"), stat_of("doubtful_sentences"),
-		       stat_of("checksum_errors"),
+		TH_LOG("bytes %lld of %zu; counted: %s; sim timer late by %lld ns",
+		       stat_of("bytes"), self->r.wlen, stat_errors(),
 		       sim_stat_of("late", "max_ns"));
 	EXPECT_EQ((long long)self->r.wlen, stat_of("bytes"));
 	EXPECT_EQ(0, stat_of("no_checksum_sentences"));
@@ -832,8 +830,9 @@ TEST_F_TIMEOUT(records, loss_reported_mid_read, 180)
 	for (i = 0; i < 200 && stat_of("sentences") < (long long)n_short + 1; i++)
 		usleep(10000);
 	ASSERT_EQ((long long)(n_short + 1), stat_of("sentences"))
-		TH_LOG("framing errors %lld, overruns %lld",
-		       stat_of("framing_errors"), stat_of("overruns"));
+		TH_LOG("bytes %lld; counted: %s; sim timer late by %lld ns",
+		       stat_of("bytes"), stat_errors(),
+		       sim_stat_of("late", "max_ns"));
 
 	/* The rest of s1, then the ring has moved past this reader. */
 	n = read(self->fd, buf, sizeof(buf));
