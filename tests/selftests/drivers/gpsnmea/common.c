@@ -114,14 +114,14 @@ const char *stat_errors(void)
 		"checksum_errors", "no_checksum_errors", "length_errors",
 		"charset_errors", "truncated_sentences", "garbage_bytes",
 		"doubtful_sentences", "overruns", "storms", "gpio_errors",
-		"gaps", "gnss_drops",
+		"gaps", "gnss_drops", NULL
 	};
 	static char buf[512];
 	size_t i, len = 0;
 	long long v;
 
 	buf[0] = 0;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; names[i]; i++) {
 		v = stat_of(names[i]);
 		if (v && len < sizeof(buf))
 			len += snprintf(buf + len, sizeof(buf) - len, " %s %lld",
