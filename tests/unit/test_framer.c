@@ -486,6 +486,31 @@ static void test_numeric_types(void)
 	      strstr(o.text, "$GPRM,a\r\n"));
 }
 
+/* A line, and whether the framer takes it (if not, it is a charset drop). */
+struct verdict {
+	const char *line;
+	bool taken;
+};
+
+static void check_verdicts(const struct verdict *v, size_t n)
+{
+	struct nmea_framer f;
+	static struct out o;
+	u64 sentences, charset;
+	size_t i;
+
+	framer_setup(&f, 0, true);
+	for (i = 0; i < n; i++) {
+		sentences = f.sentences;
+		charset = f.drops[NMEA_DROP_CHARSET];
+		feed_str(&f, &o, v[i].line);
+		if (f.sentences - sentences != v[i].taken ||
+		    f.drops[NMEA_DROP_CHARSET] - charset != !v[i].taken)
+			test_fail(__FILE__, __LINE__, "%s %s", v[i].line,
+				  v[i].taken ? "not taken" : "taken");
+	}
+}
+
 /*
  * The start character is outside the checksum: '!' only for the
  * encapsulation types (AIS VDM/VDO, ABM, BBM), '$' not for them, and not
@@ -494,22 +519,19 @@ static void test_numeric_types(void)
  */
 static void test_start_char(void)
 {
-	struct nmea_framer f;
-	struct out o = { 0 };
-	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 4 };
+	static const struct verdict v[] = {
+		{ "!AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n", true },
+		{ "$AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n", false },
+		{ "$BSVDO,1\r\n", false },
+		{ "!GPGGA,1\r\n", false },
+		{ "!GNRMC,1\r\n", false },
+		{ "!PXXXX,1\r\n", true },	/* proprietary: either */
+		{ "$GPTXT,1\r\n", true },	/* neither list */
+		{ "!GPTXT,1\r\n", true },
+		{ "$GPGGA,1\r\n", true },
+	};
 
-	framer_setup(&f, 0, true);
-	feed_str(&f, &o, "!AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n");
-	feed_str(&f, &o, "$AIVDM,1,1,,B,13aGv5HP00PHQd:N@h:>4?vL2>`<,0*4E\r\n");
-	feed_str(&f, &o, "$BSVDO,1\r\n");
-	feed_str(&f, &o, "!GPGGA,1\r\n");
-	feed_str(&f, &o, "!GNRMC,1\r\n");
-	feed_str(&f, &o, "!PXXXX,1\r\n");		/* proprietary: either */
-	feed_str(&f, &o, "$GPTXT,1\r\n");		/* neither list */
-	feed_str(&f, &o, "!GPTXT,1\r\n");
-	feed_str(&f, &o, "$GPGGA,1\r\n");
-	CHECK_EQ(f.sentences, 5);
-	check_drops(&f, want);
+	check_verdicts(v, ARRAY_SIZE(v));
 }
 
 /*
@@ -519,24 +541,21 @@ static void test_start_char(void)
  */
 static void test_type_chars(void)
 {
-	struct nmea_framer f;
-	struct out o = { 0 };
-	u64 want[NMEA_DROP_NR] = { [NMEA_DROP_CHARSET] = 5 };
+	static const struct verdict v[] = {
+		{ "$GPR]C,1\r\n", false },
+		{ "$GPrMC,1\r\n", false },
+		{ "$GPGG ,1\r\n", false },
+		{ "$PG-A,1\r\n", false },
+		{ "$PGRM.,1\r\n", false },
+		{ "$STI,IC,error=4\r\n", true },
+		{ "$PSTI,030\r\n", true },
+		{ "$PMTK001,604,3\r\n", true },
+		{ "$LOG108,1\r\n", true },
+		{ "$GPTXT,a b]\r\n", true },
+		{ "$PSRFTXTTOW: 1\r\n", true },
+	};
 
-	framer_setup(&f, 0, true);
-	feed_str(&f, &o, "$GPR]C,1\r\n");
-	feed_str(&f, &o, "$GPrMC,1\r\n");
-	feed_str(&f, &o, "$GPGG ,1\r\n");
-	feed_str(&f, &o, "$PG-A,1\r\n");
-	feed_str(&f, &o, "$PGRM.,1\r\n");
-	feed_str(&f, &o, "$STI,IC,error=4\r\n");
-	feed_str(&f, &o, "$PSTI,030\r\n");
-	feed_str(&f, &o, "$PMTK001,604,3\r\n");
-	feed_str(&f, &o, "$LOG108,1\r\n");
-	feed_str(&f, &o, "$GPTXT,a b]\r\n");
-	feed_str(&f, &o, "$PSRFTXTTOW: 1\r\n");
-	CHECK_EQ(f.sentences, 6);
-	check_drops(&f, want);
+	check_verdicts(v, ARRAY_SIZE(v));
 }
 
 /* Reset forgets a partial sentence without counting it. */
