@@ -838,8 +838,8 @@ static int pin_to_cpu(pid_t pid, int cpu)
  * timer for the frame's deadline, which falls inside the 2 ms; without the
  * check nearly every byte (77 of 79) gets a framing error, the flush on
  * CPU 1 sampling the stop bit before its edge is queued. The bytes go one
- * at a time, each on an idle line. Every
- * one must arrive, with no framing or order error. Needs two CPUs and
+ * at a time, each on an idle line. Every one must arrive, with no framing
+ * or order error. Needs two CPUs and
  * bh=thread: the other bottom halves run on the CPU that queued them,
  * where the top half holds interrupts off. make check runs it in an -smp 2
  * icount VM, where the window opens at the same guest time in every run.
