@@ -19,8 +19,10 @@
  *   of the address up to position 5 (the address ends at ',' or '*');
  *   in a sentence of a type whose fields are
  *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
- *   nmea_numeric_types), a byte other than 0-9, A-Z, ',', '.', '+', '-'
- *   before the '*'; a start character that does not fit the type ('!' is
+ *   nmea_layouts), a byte other than 0-9, A-Z, ',', '.', '+', '-'
+ *   before the '*', or a field that does not fit the type's layout
+ *   (struct nmea_layout), found at the ',' or '*' that ends it; a start
+ *   character that does not fit the type ('!' is
  *   for the encapsulation types of nmea_encap_types, '$' for the numeric
  *   ones; it is outside the checksum): NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
@@ -118,26 +120,68 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
 	return nmea_is_addr_char(c) || c == ',' || c == '*';
 }
 
-/*
- * Sentence types whose fields hold numbers and upper-case indicators only
- * (NMEA 0183), from any talker but a proprietary one ('P'): from the
- * talker to the '*', such a sentence is made of 0-9, A-Z and ", . + -".
+/**
+ * struct nmea_layout - a type whose fields hold numbers and indicators only
+ * @type: the type, after a talker other than a proprietary one ('P')
+ * @ints: fields that hold integers (bit n: field n; 1 is the one after the
+ *	address)
+ * @ind: fields that hold nothing or one of the letters given, as NMEA
+ *	0183 has them; an @ind[i].field of 0 ends the list
+ *
+ * Every field of such a sentence is empty, a word of A-Z, or a number of
+ * 0-9, '+' and '-' with at most one '.', and the address is exactly the
+ * talker and the type. Bytes misread so that their checksum errors cancel
+ * mostly break that: a '.' read as ',' splits a number and moves the
+ * fields after it, "1,35" read as "1.35" puts a point in an integer or a
+ * second one in a number. Only what every receiver of gpsd's corpus keeps
+ * to is here (some put other letters in RMC's magnetic variation or GLL's
+ * status field).
  */
-static const char nmea_numeric_types[][4] = {
-	"GBS", "GGA", "GLL", "GNS", "GRS", "GSA", "GST", "GSV", "RMC", "VTG",
-	"ZDA",
+struct nmea_layout {
+	char type[4];
+	u32 ints;
+	struct {
+		u8 field;
+		char letters[3];
+	} ind[4];
 };
 
-static bool nmea_is_numeric_char(u8 c)
+#define F(n)		BIT(n)
+#define F_RANGE(a, b)	GENMASK(b, a)
+
+static const struct nmea_layout nmea_layouts[] = {
+	{ .type = "GBS", .ints = F(5) },
+	{ .type = "GGA", .ints = F(6) | F(7) | F(14),
+	  .ind = { { 3, "NS" }, { 5, "EW" }, { 10, "M" }, { 12, "M" } } },
+	{ .type = "GLL", .ind = { { 2, "NS" }, { 4, "EW" } } },
+	{ .type = "GNS", .ints = F(7) | F(12),
+	  .ind = { { 3, "NS" }, { 5, "EW" } } },
+	{ .type = "GRS", .ints = F(2) },
+	{ .type = "GSA", .ints = F_RANGE(2, 14),
+	  .ind = { { 1, "AM" } } },
+	{ .type = "GST" },
+	{ .type = "GSV", .ints = ~0U },
+	{ .type = "RMC", .ints = F(9),
+	  .ind = { { 2, "AV" }, { 4, "NS" }, { 6, "EW" } } },
+	{ .type = "VTG", .ind = { { 2, "T" }, { 4, "M" }, { 6, "N" }, { 8, "K" } } },
+	{ .type = "ZDA", .ints = F_RANGE(2, 6) },
+};
+
+#undef F
+#undef F_RANGE
+
+/* The layout of the sentence whose address f->buf[1..5] holds, or NULL. */
+static const struct nmea_layout *nmea_find_layout(const struct nmea_framer *f)
 {
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       c == ',' || c == '.' || c == '+' || c == '-';
-}
+	u32 i;
 
-/* Encapsulation sentence types (AIS): they start with '!'. */
-static const char nmea_encap_types[][4] = {
-	"ABM", "BBM", "VDM", "VDO",
-};
+	if (f->buf[1] == 'P')
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(nmea_layouts); i++)
+		if (!memcmp(f->buf + 3, nmea_layouts[i].type, 3))
+			return &nmea_layouts[i];
+	return NULL;
+}
 
 /* @s holds a start character and 5 more: is its type in @types? */
 static bool nmea_type_in(const char *s, const char (*types)[4], u32 n)
@@ -151,6 +195,79 @@ static bool nmea_type_in(const char *s, const char (*types)[4], u32 n)
 			return true;
 	return false;
 }
+
+/*
+ * Real types one bit away from a type of nmea_layouts: a receiver may send
+ * them (GNSS fix accuracy, queries, Loran-C, waypoint navigation).
+ */
+static const char nmea_near_types[][4] = {
+	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
+};
+
+/*
+ * Is the type in f->buf[3..5] one bit off a type of nmea_layouts, and no
+ * other real one? Such a type is a misread byte: a GSA read as "GWA",
+ * the checksum error cancelled by a second byte ('(' for ',').
+ */
+static bool nmea_near_layout(const struct nmea_framer *f)
+{
+	u32 i, k, diff;
+
+	if (f->buf[1] == 'P' ||
+	    nmea_type_in(f->buf, nmea_near_types, ARRAY_SIZE(nmea_near_types)))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(nmea_layouts); i++) {
+		diff = 0;
+		for (k = 0; k < 3; k++)
+			diff = diff << 8 | (u8)(f->buf[3 + k] ^
+						nmea_layouts[i].type[k]);
+		if (diff && !(diff & (diff - 1)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does the field in f->buf[f->field_start, f->len), number f->field, fit
+ * f->layout? Each byte is looked at once more here, when its field ends.
+ */
+static bool nmea_field_fits(const struct nmea_framer *f)
+{
+	const struct nmea_layout *l = f->layout;
+	const char *s = f->buf + f->field_start;
+	u32 n = f->len - f->field_start, i, points = 0, letters = 0;
+
+	if (!f->field)
+		return !n;
+	for (i = 0; i < n; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			letters++;
+		else if (s[i] == '.')
+			points++;
+		else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '+' &&
+			 s[i] != '-')
+			return false;
+	}
+	if (letters && letters != n)
+		return false;
+	if (points > (f->field < 32 && (l->ints & BIT(f->field)) ? 0 : 1))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(l->ind) && l->ind[i].field; i++)
+		if (l->ind[i].field == f->field)
+			return !n || (n == 1 && strchr(l->ind[i].letters, s[0]));
+	return true;
+}
+
+static bool nmea_is_numeric_char(u8 c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == ',' || c == '.' || c == '+' || c == '-';
+}
+
+/* Encapsulation sentence types (AIS): they start with '!'. */
+static const char nmea_encap_types[][4] = {
+	"ABM", "BBM", "VDM", "VDO",
+};
 
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */
 static void nmea_count_type(struct nmea_types *types, const char *s, u32 len)
@@ -203,6 +320,10 @@ static u32 nmea_end(struct nmea_framer *f)
 			f->drops[NMEA_DROP_NO_CHECKSUM]++;
 			return 0;
 		}
+		if (f->layout && !nmea_field_fits(f)) {
+			f->drops[NMEA_DROP_CHARSET]++;
+			return 0;
+		}
 	} else {
 		hi = len == star + 3 ? nmea_hex(f->buf[star + 1]) : -1;
 		lo = len == star + 3 ? nmea_hex(f->buf[star + 2]) : -1;
@@ -245,7 +366,7 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 		f->len = 1;
 		f->sum = 0;
 		f->star = 0;
-		f->numeric = false;
+		f->layout = NULL;
 		f->start_ns = start_ns;
 		/* A gap before the start character is no gap in the sentence. */
 		f->doubt = flags & NMEA_BYTE_DOUBTFUL;
@@ -280,7 +401,10 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 	}
 
 	if (!nmea_addr_fits(f, c) ||
-	    (f->numeric && !f->star && c != '*' && !nmea_is_numeric_char(c))) {
+	    (f->layout && !f->star && c != '*' &&
+	     !nmea_is_numeric_char(c)) ||
+	    (f->layout && !f->star && (c == ',' || c == '*') &&
+	     !nmea_field_fits(f))) {
 		nmea_drop(f, NMEA_DROP_CHARSET);
 		f->skip_line = true;
 		return 0;
@@ -290,16 +414,22 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 			f->star = f->len;
 		else
 			f->sum ^= c;
+		if (c == ',') {
+			f->field++;
+			f->field_start = f->len + 1;
+		}
 	}
 	f->buf[f->len++] = c;
 	/* The type is known at the address's fifth character. */
 	if (f->len == 6 && !f->star) {
-		f->numeric = nmea_type_in(f->buf, nmea_numeric_types,
-					  ARRAY_SIZE(nmea_numeric_types));
+		f->layout = nmea_find_layout(f);
+		f->field = 0;
+		f->field_start = 6;
 		/* The checksum does not cover the start character. */
-		if (f->buf[0] == '!' ? f->numeric :
-		    nmea_type_in(f->buf, nmea_encap_types,
-				 ARRAY_SIZE(nmea_encap_types))) {
+		if ((f->buf[0] == '!' ? !!f->layout :
+		     nmea_type_in(f->buf, nmea_encap_types,
+				  ARRAY_SIZE(nmea_encap_types))) ||
+		    (!f->layout && nmea_near_layout(f))) {
 			nmea_drop(f, NMEA_DROP_CHARSET);
 			f->skip_line = true;
 		}

@@ -97,6 +97,8 @@ struct nmea_framer_config {
 	bool allow_no_checksum;
 };
 
+struct nmea_layout;
+
 /* Flags of a byte pushed (the decoder's UART_DEC_DOUBTFUL and _GAP). */
 #define NMEA_BYTE_DOUBTFUL	0x1	/* the byte may be wrong */
 #define NMEA_BYTE_GAP		0x2	/* bytes may be missing before it */
@@ -117,7 +119,9 @@ struct nmea_framer {
 	bool cr;			/* the last byte was a CR */
 	bool skip_line;			/* skipping the rest of a dropped line */
 	bool doubt;			/* a doubtful byte or a gap in the sentence */
-	bool numeric;			/* a type of numbers and indicators */
+	const struct nmea_layout *layout; /* a type of numbers and indicators */
+	u32 field;			/* ... its field being gathered, ... */
+	u32 field_start;		/* ... which starts at this index */
 	u64 start_ns;			/* start-bit time of the first byte */
 };
 

@@ -10,6 +10,7 @@
 #define _GPSNMEA_PORTABLE_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/string.h>

@@ -27,7 +27,12 @@
  *   GLL GNS GRS GSA GST GSV RMC VTG ZDA at 3..5; an encapsulation one the
  *   same with ABM BBM VDM VDO. Position 5 is CHARSET too in a numeric
  *   sentence that starts with '!' and an encapsulation one that starts
- *   with '$';
+ *   with '$', and in a non-proprietary one whose type is one flipped bit
+ *   away from a numeric type but is none of GBQ GFA GNQ RMA RMB ZTA. In a
+ *   numeric sentence the ',' or '*' that ends a field
+ *   (up to the first '*') is CHARSET too when the field does not fit the
+ *   type's template (nmea_ref_numeric); so is the line end of one without
+ *   '*' whose last field does not;
  * - otherwise a candidate cut off by the next '$'/'!': TRUNCATED;
  * - otherwise a candidate that reaches the line end is a sentence if its
  *   first '*' is followed by exactly two hex digits (either case) and the
@@ -93,10 +98,17 @@ static inline int nmea_ref_hex(unsigned char c)
 	return -1;
 }
 
-/* Types whose fields are numbers and upper-case indicators only. */
+/*
+ * Types whose fields are numbers and upper-case indicators only, each as
+ * its template: the type, '#' if all its fields hold integers, then for
+ * each field from the first a ',' and what the field may hold: '#' for an
+ * integer, letters for one of them alone, nothing for any number or word.
+ */
 static const char *const nmea_ref_numeric[] = {
-	"GBS", "GGA", "GLL", "GNS", "GRS", "GSA", "GST", "GSV", "RMC", "VTG",
-	"ZDA",
+	"GBS,,,,,#", "GGA,,,NS,,EW,#,#,,,M,,M,,#", "GLL,,NS,,EW",
+	"GNS,,,NS,,EW,,#,,,,,#", "GRS,,#",
+	"GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "GST", "GSV#",
+	"RMC,,AV,,NS,,EW,,,#", "VTG,,T,,M,,N,,K", "ZDA,,#,#,#,#,#",
 };
 
 /* Types that carry encapsulated data (AIS) and start with '!'. */
@@ -118,20 +130,129 @@ static inline bool nmea_ref_is_type(const unsigned char *s, size_t n,
 	return false;
 }
 
-static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
+/* The template of numeric candidate s[0..n), or NULL if it is none. */
+static inline const char *nmea_ref_template(const unsigned char *s, size_t n)
 {
-	return nmea_ref_is_type(s, n, nmea_ref_numeric,
-				sizeof(nmea_ref_numeric) /
-				sizeof(nmea_ref_numeric[0]));
+	size_t i;
+
+	if (!nmea_ref_is_type(s, n, nmea_ref_numeric,
+			      sizeof(nmea_ref_numeric) /
+			      sizeof(nmea_ref_numeric[0])))
+		return NULL;
+	for (i = 0; memcmp(s + 3, nmea_ref_numeric[i], 3); i++)
+		;
+	return nmea_ref_numeric[i];
 }
 
-/* A start character the type does not take? */
-static inline bool nmea_ref_wrong_start(const unsigned char *s, size_t n)
+static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
 {
-	return s[0] == '!' ? nmea_ref_is_numeric(s, n) :
-	       nmea_ref_is_type(s, n, nmea_ref_encap,
-				sizeof(nmea_ref_encap) /
-				sizeof(nmea_ref_encap[0]));
+	return nmea_ref_template(s, n) != NULL;
+}
+
+/*
+ * Does field number @k, f[0..n), fit template @t? Field 0 (between the
+ * type and the first ',') is empty. Any other is empty, all A-Z, or
+ * 0-9 + - with at most one '.' (none in an integer); a field the template
+ * lists letters for is empty or one of them.
+ */
+static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
+				     size_t k, const char *t)
+{
+	size_t i, az = 0, pt = 0, len = 0, nl;
+	const char *l = t + 3;
+	bool integer = *l == '#';
+
+	if (k == 0)
+		return n == 0;
+	for (i = 0; i < n; i++) {
+		if (f[i] >= 'A' && f[i] <= 'Z')
+			az++;
+		else if (f[i] == '.')
+			pt++;
+		else if ((f[i] < '0' || f[i] > '9') && f[i] != '+' &&
+			 f[i] != '-')
+			return false;
+	}
+	for (i = 0; i < k && l; i++) {
+		l = strchr(l, ',');
+		if (l)
+			l++;
+	}
+	if (l) {
+		len = strcspn(l, ",");
+		integer |= len == 1 && *l == '#';
+	}
+	if ((az && az < n) || pt > (integer ? 0u : 1u))
+		return false;
+	nl = l && !integer ? len : 0;
+	return !nl || n == 0 || (n == 1 && memchr(l, f[0], nl));
+}
+
+/*
+ * Where numeric candidate s[0..n) first breaks template @t: the index of
+ * the ',' or '*' that ends the field, @n for the last field of a
+ * candidate without '*', 0 if it fits.
+ */
+static inline size_t nmea_ref_layout_error(const unsigned char *s, size_t n,
+					   const char *t)
+{
+	size_t a = 6, b, k = 0;
+
+	for (;;) {
+		for (b = a; b < n && s[b] != ',' && s[b] != '*'; b++)
+			;
+		if (!nmea_ref_field_ok(s + a, b - a, k, t))
+			return b;
+		if (b == n || s[b] == '*')
+			return 0;
+		a = b + 1;
+		k++;
+	}
+}
+
+/* Real types a single bit flip away from a numeric one. */
+static const char *const nmea_ref_near_real[] = {
+	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
+};
+
+/*
+ * Is the type of candidate s[0..n) (not numeric itself) one flipped bit
+ * away from a numeric type, and not in nmea_ref_near_real?
+ */
+static inline bool nmea_ref_near_numeric(const unsigned char *s, size_t n)
+{
+	size_t i, k;
+	int bits;
+
+	if (nmea_ref_is_numeric(s, n) ||
+	    nmea_ref_is_type(s, n, nmea_ref_near_real,
+			     sizeof(nmea_ref_near_real) /
+			     sizeof(nmea_ref_near_real[0])) ||
+	    n < 6 || s[1] == 'P' || memchr(s + 1, '*', 5))
+		return false;
+	for (i = 0; i < sizeof(nmea_ref_numeric) / sizeof(nmea_ref_numeric[0]);
+	     i++) {
+		bits = 0;
+		for (k = 0; k < 3; k++)
+			bits += __builtin_popcount(s[3 + k] ^
+						   (unsigned char)nmea_ref_numeric[i][k]);
+		if (bits == 1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A start character the type does not take, or a type one bit off a
+ * numeric one?
+ */
+static inline bool nmea_ref_bad_type(const unsigned char *s, size_t n)
+{
+	return (s[0] == '!' ? nmea_ref_is_numeric(s, n) :
+		nmea_ref_is_type(s, n, nmea_ref_encap,
+				 sizeof(nmea_ref_encap) /
+				 sizeof(nmea_ref_encap[0]))) ||
+	       nmea_ref_near_numeric(s, n);
 }
 
 static inline bool nmea_ref_numeric_char(unsigned char c)
@@ -188,8 +309,9 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				 bool allow_no_checksum,
 				 struct nmea_ref_line *r)
 {
-	size_t i = 0, start, end, body, k;
+	size_t i = 0, start, end, body, k, lerr;
 	const unsigned char *star;
+	const char *tmpl;
 	bool numeric;
 	unsigned char c;
 	int why;
@@ -215,7 +337,10 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 		if (end < n)	/* cut off: its CRs are not a line end */
 			body = end;
 		why = -1;
-		numeric = nmea_ref_is_numeric(p + start, body - start);
+		tmpl = nmea_ref_template(p + start, body - start);
+		numeric = tmpl != NULL;
+		lerr = numeric ? nmea_ref_layout_error(p + start, body - start,
+						       tmpl) : 0;
 		star = memchr(p + start, '*', body - start);
 		for (k = 1; k < body - start && why < 0; k++) {
 			c = p[start + k];
@@ -230,10 +355,12 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				 !nmea_ref_addr_char(c))
 				why = REF_CHARSET;
 			else if (k == 5 &&
-				 nmea_ref_wrong_start(p + start, body - start))
+				 nmea_ref_bad_type(p + start, body - start))
 				why = REF_CHARSET;
 			else if (numeric && (!star || p + start + k < star) &&
 				 !nmea_ref_numeric_char(c))
+				why = REF_CHARSET;
+			else if (numeric && k == lerr)
 				why = REF_CHARSET;
 		}
 		if (why < 0 && end < n)
@@ -241,6 +368,8 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 		if (why < 0)
 			why = nmea_ref_checksum(p + start, body - start,
 						allow_no_checksum);
+		if (why < 0 && numeric && lerr == body - start)
+			why = REF_CHARSET;
 		if (why >= 0) {
 			r->drops[why]++;
 		} else {

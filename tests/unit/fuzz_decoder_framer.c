@@ -54,6 +54,10 @@ static void check_sentence(const struct nmea_framer *f, u32 n)
 		if (!star)
 			sum ^= s[i];
 	}
+	FUZZ_CHECK(!numeric ||
+		   !nmea_ref_layout_error((const unsigned char *)s, n - 2,
+					  nmea_ref_template((const unsigned char *)s,
+							    n - 2)));
 	if (!star) {
 		FUZZ_CHECK(f->cfg.allow_no_checksum);
 		return;

@@ -33,5 +33,8 @@ static inline s64 div_s64(s64 dividend, s32 divisor)
 #define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1UL << (n))
+#define GENMASK(h, l) \
+	((~0UL << (l)) & (~0UL >> (8 * sizeof(long) - 1 - (h))))
 
 #endif /* _GPSNMEA_HOST_H */

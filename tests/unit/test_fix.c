@@ -13,6 +13,7 @@
 
 #include "corpus.h"
 #include "test.h"
+#include "../tools/nmea_ref.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -886,8 +887,11 @@ struct log_stats {
 	unsigned int rollover, bad;
 	/* TPVs a rule left something out of: 9-12, GSA 2D, 13-15 */
 	unsigned int gll, gga_sats, rmc_v, tod, gsa2d, midnight, pgrmz, vtg;
-	/* sentences: ours gpsd's lexer drops, gpsd's from comments, joined */
-	unsigned int ours_only, from_comment, joined, pashr;
+	/*
+	 * sentences: ours gpsd's lexer drops, gpsd's from comments, joined,
+	 * gpsd's without checksum that break a numeric type's layout
+	 */
+	unsigned int ours_only, from_comment, joined, pashr, layout;
 	unsigned int fix_sentences;	/* RMC/GGA/GNS gpsd and we had */
 };
 
@@ -1173,13 +1177,27 @@ static bool pashr_binary(const char *s, size_t len)
 }
 
 /*
+ * Is s[0..len) a sentence without checksum of a numeric type whose fields
+ * break its layout ("$GPVTG,,T,,M,2C", a line cut short)? gpsd takes it;
+ * the framer drops it (charset).
+ */
+static bool layout_broken(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *t = nmea_ref_template(u, len);
+
+	return t && !memchr(s, '*', len) && nmea_ref_layout_error(u, len, t);
+}
+
+/*
  * The .chk echoes the sentences gpsd took. They are ours (the line rules
  * with allow_no_checksum=1: gpsd takes sentences without checksum too)
  * but for: sentences gpsd found in the log's comment lines, which a
  * receiver never sends; sentences gpsd's stash joined from two lines
- * (isync.log; the framer drops both parts); and ours with an address
- * gpsd's lexer does not know (it never sees them). Anything else is a
- * difference and fails.
+ * (isync.log; the framer drops both parts); sentences without checksum
+ * that break a numeric type's layout; and ours with an address gpsd's
+ * lexer does not know (it never sees them). Anything else is a difference
+ * and fails.
  */
 static void run_chk(const struct corpus_log *l, const char *dir,
 		    struct log_stats *st)
@@ -1256,6 +1274,8 @@ static void run_chk(const struct corpus_log *l, const char *dir,
 			st->from_comment++;
 		} else if (joined(log, log_len, p, len)) {
 			st->joined++;
+		} else if (layout_broken(p, len)) {
+			st->layout++;
 		} else {
 			if (other++ < 3)
 				printf("# %s.chk:%u: gpsd has %.*s\n", l->name,
@@ -1304,10 +1324,11 @@ static void test_gpsd(void)
 			printf("# %-24s   TPVs under rule 9 (GLL) %u, 10 (GGA satellites) %u, 11 (RMC V time) %u, 12 (time of day) %u, 13 (midnight) %u, 14 (PGRMZ) %u, 15 (VTG) %u; mode under a GSA 2D %u\n",
 			       "", st.gll, st.gga_sats, st.rmc_v, st.tod,
 			       st.midnight, st.pgrmz, st.vtg, st.gsa2d);
-		if (st.ours_only + st.from_comment + st.joined + st.pashr)
-			printf("# %-24s   sentences: %u ours gpsd's lexer drops, %u gpsd's from comment lines, %u joined by gpsd's stash, %u lines of gpsd's $PASHR binary packets\n",
+		if (st.ours_only + st.from_comment + st.joined + st.pashr +
+		    st.layout)
+			printf("# %-24s   sentences: %u ours gpsd's lexer drops, %u gpsd's from comment lines, %u joined by gpsd's stash, %u lines of gpsd's $PASHR binary packets, %u gpsd's without checksum off their type's layout\n",
 			       "", st.ours_only, st.from_comment, st.joined,
-			       st.pashr);
+			       st.pashr, st.layout);
 		if (st.bad)
 			test_fail(__FILE__, __LINE__, "%s: %u mismatches",
 				  logs[i].name, st.bad);
