@@ -17,14 +17,15 @@
  *   end; a talker (the two bytes after the start character) that is not
  *   two upper-case letters, or a byte other than A-Z and 0-9 in the rest
  *   of the address up to position 5 (the address ends at ',' or '*');
- *   in a sentence of a type whose fields are
- *   numbers and upper-case indicators (GGA, RMC, GSV, ...: see
- *   nmea_layouts), a byte other than 0-9, A-Z, ',', '.', '+', '-'
- *   before the '*', or a field that does not fit the type's layout
- *   (struct nmea_layout), found at the ',' or '*' that ends it; a start
- *   character that does not fit the type ('!' is
- *   for the encapsulation types of nmea_encap_types, '$' for the numeric
- *   ones; it is outside the checksum): NMEA_DROP_CHARSET;
+ *   in a sentence of a type whose fields are numbers and upper-case
+ *   indicators (GGA, RMC, GSV, ...) or AIS data (VDM, ...), see
+ *   nmea_layouts: a byte the field it stands in does not take (0-9, A-Z,
+ *   '.', '+', '-', or an AIS payload's six-bit armoring), a field that
+ *   does not fit the type's layout (struct nmea_layout), found at the ','
+ *   or '*' that ends it, or a start character other than the type's
+ *   ('!' for AIS, '$' for the others; it is outside the checksum); a
+ *   type one bit off one of those that is no other real type:
+ *   NMEA_DROP_CHARSET;
  * - a '$' or '!' before the end of the line: NMEA_DROP_TRUNCATED, and the
  *   new character starts the next sentence;
  * - a byte outside any sentence, other than CR and LF: NMEA_DROP_GARBAGE,
@@ -121,52 +122,71 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
 }
 
 /**
- * struct nmea_layout - a type whose fields hold numbers and indicators only
+ * struct nmea_layout - a type whose fields hold numbers and indicators
  * @type: the type, after a talker other than a proprietary one ('P')
+ * @start: its start character: '!' for the encapsulation types (AIS),
+ *	'$' for the others
+ * @fields: the number of fields it has (0: any)
  * @ints: fields that hold integers (bit n: field n; 1 is the one after the
  *	address)
- * @ind: fields that hold nothing or one of the letters given, as NMEA
+ * @armored: fields of AIS six-bit armoring ('0'..'W' and '`'..'w')
+ * @ind: fields that hold nothing or one of the characters given, as NMEA
  *	0183 has them; an @ind[i].field of 0 ends the list
  *
- * Every field of such a sentence is empty, a word of A-Z, or a number of
- * 0-9, '+' and '-' with at most one '.', and the address is exactly the
- * talker and the type. Bytes misread so that their checksum errors cancel
- * mostly break that: a '.' read as ',' splits a number and moves the
- * fields after it, "1,35" read as "1.35" puts a point in an integer or a
- * second one in a number. Only what every receiver of gpsd's corpus keeps
- * to is here (some put other letters in RMC's magnetic variation or GLL's
+ * Every other field of such a sentence is empty, a word of A-Z, or a
+ * number of 0-9, '+' and '-' with at most one '.', and the address is
+ * exactly the talker and the type. Bytes misread so that their checksum
+ * errors cancel mostly break that: a '.' read as ',' splits a number and
+ * moves the fields after it, "1,35" read as "1.35" puts a point in an
+ * integer or a second one in a number, a ',' read as 'l' joins an AIS
+ * sentence's fields. Only what every receiver of gpsd's corpus keeps to
+ * is here (some put other letters in RMC's magnetic variation or GLL's
  * status field).
  */
 struct nmea_layout {
 	char type[4];
+	char start;
+	u8 fields;
 	u32 ints;
+	u32 armored;
 	struct {
 		u8 field;
-		char letters[3];
+		char chars[5];
 	} ind[4];
 };
 
 #define F(n)		BIT(n)
 #define F_RANGE(a, b)	GENMASK(b, a)
+#define NMEA_AIS(t)	{ .type = t, .start = '!', .fields = 6,		\
+			  .ints = F_RANGE(1, 3) | F(6), .armored = F(5),	\
+			  .ind = { { 4, "AB12" } } }
 
 static const struct nmea_layout nmea_layouts[] = {
-	{ .type = "GBS", .ints = F(5) },
-	{ .type = "GGA", .ints = F(6) | F(7) | F(14),
+	{ .type = "ABM", .start = '!', .fields = 8,
+	  .ints = F_RANGE(1, 5) | F(8), .armored = F(7) },
+	{ .type = "BBM", .start = '!', .fields = 7,
+	  .ints = F_RANGE(1, 5) | F(7), .armored = F(6) },
+	{ .type = "GBS", .start = '$', .ints = F(5) },
+	{ .type = "GGA", .start = '$', .ints = F(6) | F(7) | F(14),
 	  .ind = { { 3, "NS" }, { 5, "EW" }, { 10, "M" }, { 12, "M" } } },
-	{ .type = "GLL", .ind = { { 2, "NS" }, { 4, "EW" } } },
-	{ .type = "GNS", .ints = F(7) | F(12),
+	{ .type = "GLL", .start = '$', .ind = { { 2, "NS" }, { 4, "EW" } } },
+	{ .type = "GNS", .start = '$', .ints = F(7) | F(12),
 	  .ind = { { 3, "NS" }, { 5, "EW" } } },
-	{ .type = "GRS", .ints = F(2) },
-	{ .type = "GSA", .ints = F_RANGE(2, 14),
+	{ .type = "GRS", .start = '$', .ints = F(2) },
+	{ .type = "GSA", .start = '$', .ints = F_RANGE(2, 14),
 	  .ind = { { 1, "AM" } } },
-	{ .type = "GST" },
-	{ .type = "GSV", .ints = ~0U },
-	{ .type = "RMC", .ints = F(9),
+	{ .type = "GST", .start = '$' },
+	{ .type = "GSV", .start = '$', .ints = ~0U },
+	{ .type = "RMC", .start = '$', .ints = F(9),
 	  .ind = { { 2, "AV" }, { 4, "NS" }, { 6, "EW" } } },
-	{ .type = "VTG", .ind = { { 2, "T" }, { 4, "M" }, { 6, "N" }, { 8, "K" } } },
-	{ .type = "ZDA", .ints = F_RANGE(2, 6) },
+	NMEA_AIS("VDM"),
+	NMEA_AIS("VDO"),
+	{ .type = "VTG", .start = '$',
+	  .ind = { { 2, "T" }, { 4, "M" }, { 6, "N" }, { 8, "K" } } },
+	{ .type = "ZDA", .start = '$', .ints = F_RANGE(2, 6) },
 };
 
+#undef NMEA_AIS
 #undef F
 #undef F_RANGE
 
@@ -227,47 +247,59 @@ static bool nmea_near_layout(const struct nmea_framer *f)
 	return false;
 }
 
+static bool nmea_field_bit(u32 mask, u32 field)
+{
+	return field < 32 && (mask & BIT(field));
+}
+
+static bool nmea_is_armor_char(u8 c)
+{
+	return (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+}
+
+/* May @c, the next byte of f->field, stand in a sentence of f->layout? */
+static bool nmea_char_fits(const struct nmea_framer *f, u8 c)
+{
+	if (c == ',' || c == '*')
+		return true;
+	if (nmea_field_bit(f->layout->armored, f->field))
+		return nmea_is_armor_char(c);
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == '.' || c == '+' || c == '-';
+}
+
 /*
  * Does the field in f->buf[f->field_start, f->len), number f->field, fit
- * f->layout? Each byte is looked at once more here, when its field ends.
+ * f->layout? @last: it is the sentence's last. Each byte is looked at once
+ * more here, when its field ends.
  */
-static bool nmea_field_fits(const struct nmea_framer *f)
+static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 {
 	const struct nmea_layout *l = f->layout;
 	const char *s = f->buf + f->field_start;
 	u32 n = f->len - f->field_start, i, points = 0, letters = 0;
 
 	if (!f->field)
-		return !n;
+		return !n && !(last && l->fields);
+	if (last && l->fields && f->field != l->fields)
+		return false;
+	if (nmea_field_bit(l->armored, f->field))
+		return true;
 	for (i = 0; i < n; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			letters++;
 		else if (s[i] == '.')
 			points++;
-		else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '+' &&
-			 s[i] != '-')
-			return false;
 	}
 	if (letters && letters != n)
 		return false;
-	if (points > (f->field < 32 && (l->ints & BIT(f->field)) ? 0 : 1))
+	if (points > (nmea_field_bit(l->ints, f->field) ? 0 : 1))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(l->ind) && l->ind[i].field; i++)
 		if (l->ind[i].field == f->field)
-			return !n || (n == 1 && strchr(l->ind[i].letters, s[0]));
+			return !n || (n == 1 && strchr(l->ind[i].chars, s[0]));
 	return true;
 }
-
-static bool nmea_is_numeric_char(u8 c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       c == ',' || c == '.' || c == '+' || c == '-';
-}
-
-/* Encapsulation sentence types (AIS): they start with '!'. */
-static const char nmea_encap_types[][4] = {
-	"ABM", "BBM", "VDM", "VDO",
-};
 
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */
 static void nmea_count_type(struct nmea_types *types, const char *s, u32 len)
@@ -320,7 +352,7 @@ static u32 nmea_end(struct nmea_framer *f)
 			f->drops[NMEA_DROP_NO_CHECKSUM]++;
 			return 0;
 		}
-		if (f->layout && !nmea_field_fits(f)) {
+		if (f->layout && !nmea_field_fits(f, true)) {
 			f->drops[NMEA_DROP_CHARSET]++;
 			return 0;
 		}
@@ -401,10 +433,9 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 	}
 
 	if (!nmea_addr_fits(f, c) ||
-	    (f->layout && !f->star && c != '*' &&
-	     !nmea_is_numeric_char(c)) ||
-	    (f->layout && !f->star && (c == ',' || c == '*') &&
-	     !nmea_field_fits(f))) {
+	    (f->layout && !f->star &&
+	     (!nmea_char_fits(f, c) ||
+	      ((c == ',' || c == '*') && !nmea_field_fits(f, c == '*'))))) {
 		nmea_drop(f, NMEA_DROP_CHARSET);
 		f->skip_line = true;
 		return 0;
@@ -426,10 +457,8 @@ u32 nmea_framer_push(struct nmea_framer *f, u8 c, u64 start_ns, u32 flags)
 		f->field = 0;
 		f->field_start = 6;
 		/* The checksum does not cover the start character. */
-		if ((f->buf[0] == '!' ? !!f->layout :
-		     nmea_type_in(f->buf, nmea_encap_types,
-				  ARRAY_SIZE(nmea_encap_types))) ||
-		    (!f->layout && nmea_near_layout(f))) {
+		if (f->layout ? f->buf[0] != f->layout->start :
+				nmea_near_layout(f)) {
 			nmea_drop(f, NMEA_DROP_CHARSET);
 			f->skip_line = true;
 		}

@@ -18,21 +18,21 @@
  * - otherwise the first byte (after the start character) that is outside
  *   0x20..0x7e, or any CR that is not part of the line end, or at
  *   position 1 or 2 (the talker) not an upper-case letter, or at 3, 4 or 5
- *   with no ',' or '*' between 3 and it not one of A-Z 0-9 , *, or before the
- *   first '*' of a numeric sentence not one of 0-9 A-Z , . + - : CHARSET;
- *   else the first byte at position max_len or later (counted from the
- *   start character at 0): TOO_LONG (of the two, the one at the lower
- *   position counts, and CHARSET at the same one). A numeric sentence has
- *   no '*' in positions 1..5, no 'P' at 1, and one of the types GBS GGA
- *   GLL GNS GRS GSA GST GSV RMC VTG ZDA at 3..5; an encapsulation one the
- *   same with ABM BBM VDM VDO. Position 5 is CHARSET too in a numeric
- *   sentence that starts with '!' and an encapsulation one that starts
- *   with '$', and in a non-proprietary one whose type is one flipped bit
- *   away from a numeric type but is none of GBQ GFA GNQ RMA RMB ZTA. In a
- *   numeric sentence the ',' or '*' that ends a field
- *   (up to the first '*') is CHARSET too when the field does not fit the
- *   type's template (nmea_ref_numeric); so is the line end of one without
- *   '*' whose last field does not;
+ *   with no ',' or '*' between 3 and it not one of A-Z 0-9 , *, or from
+ *   position 6 to the first '*' of a sentence with a template one its
+ *   field does not take (nmea_ref_char_ok): CHARSET; else the first byte
+ *   at position max_len or later (counted from the start character at 0):
+ *   TOO_LONG (of the two, the one at the lower position counts, and
+ *   CHARSET at the same one). A sentence has a template
+ *   (nmea_ref_templates) when it has no '*' in positions 1..5, no 'P' at
+ *   1, and a template's type at 3..5. Position 5 is CHARSET too when the
+ *   start character is not its template's, and, in a sentence without a
+ *   template (not proprietary), when the type is one flipped bit away from
+ *   a template's type but is none of GBQ GFA GNQ RMA RMB ZTA. In a sentence
+ *   with a template the ',' or '*' that ends a field (up to the first '*')
+ *   is CHARSET too when the field does not fit the template
+ *   (nmea_ref_field_ok); so is the line end of one without '*' whose last
+ *   field does not;
  * - otherwise a candidate cut off by the next '$'/'!': TRUNCATED;
  * - otherwise a candidate that reaches the line end is a sentence if its
  *   first '*' is followed by exactly two hex digits (either case) and the
@@ -49,6 +49,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The driver's default max_len (NMEA_MAX_LEN_DEFAULT; a host test checks). */
@@ -99,71 +100,119 @@ static inline int nmea_ref_hex(unsigned char c)
 }
 
 /*
- * Types whose fields are numbers and upper-case indicators only, each as
- * its template: the type, '#' if all its fields hold integers, then for
- * each field from the first a ',' and what the field may hold: '#' for an
- * integer, letters for one of them alone, nothing for any number or word.
+ * Types whose fields are numbers and upper-case indicators (and AIS
+ * payloads), each as its template: the start character it takes, the
+ * type, "=N" if it has exactly N fields, '#' if all its fields hold
+ * integers, then for each field from the first a ',' and what the field
+ * may hold: '#' an integer, '@' six-bit armoring ('0'..'W', '`'..'w'),
+ * other characters one of them alone, nothing any number or word.
  */
-static const char *const nmea_ref_numeric[] = {
-	"GBS,,,,,#", "GGA,,,NS,,EW,#,#,,,M,,M,,#", "GLL,,NS,,EW",
-	"GNS,,,NS,,EW,,#,,,,,#", "GRS,,#",
-	"GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "GST", "GSV#",
-	"RMC,,AV,,NS,,EW,,,#", "VTG,,T,,M,,N,,K", "ZDA,,#,#,#,#,#",
+static const char *const nmea_ref_templates[] = {
+	"!ABM=8,#,#,#,#,#,,@,#", "!BBM=7,#,#,#,#,#,@,#",
+	"$GBS,,,,,#", "$GGA,,,NS,,EW,#,#,,,M,,M,,#", "$GLL,,NS,,EW",
+	"$GNS,,,NS,,EW,,#,,,,,#", "$GRS,,#",
+	"$GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "$GST", "$GSV#",
+	"$RMC,,AV,,NS,,EW,,,#", "!VDM=6,#,#,#,AB12,@,#",
+	"!VDO=6,#,#,#,AB12,@,#", "$VTG,,T,,M,,N,,K", "$ZDA,,#,#,#,#,#",
 };
 
-/* Types that carry encapsulated data (AIS) and start with '!'. */
-static const char *const nmea_ref_encap[] = {
-	"ABM", "BBM", "VDM", "VDO",
+#define NMEA_REF_NT (sizeof(nmea_ref_templates) / sizeof(nmea_ref_templates[0]))
+
+/* Real types a single bit flip away from a type with a template. */
+static const char *const nmea_ref_near_real[] = {
+	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
 };
 
-/* Is the candidate s[0..n) a sentence of one of the @nt types @t? */
-static inline bool nmea_ref_is_type(const unsigned char *s, size_t n,
-				    const char *const *t, size_t nt)
+/* A talker, not proprietary, and a type in s[3..5] (no '*' before)? */
+static inline bool nmea_ref_typed(const unsigned char *s, size_t n)
 {
-	size_t i;
-
-	if (n < 6 || s[1] == 'P' || memchr(s + 1, '*', 5))
-		return false;
-	for (i = 0; i < nt; i++)
-		if (!memcmp(s + 3, t[i], 3))
-			return true;
-	return false;
+	return n >= 6 && s[1] != 'P' && !memchr(s + 1, '*', 5);
 }
 
-/* The template of numeric candidate s[0..n), or NULL if it is none. */
+/* The template of candidate s[0..n), or NULL if it has none. */
 static inline const char *nmea_ref_template(const unsigned char *s, size_t n)
 {
 	size_t i;
 
-	if (!nmea_ref_is_type(s, n, nmea_ref_numeric,
-			      sizeof(nmea_ref_numeric) /
-			      sizeof(nmea_ref_numeric[0])))
-		return NULL;
-	for (i = 0; memcmp(s + 3, nmea_ref_numeric[i], 3); i++)
-		;
-	return nmea_ref_numeric[i];
+	for (i = 0; nmea_ref_typed(s, n) && i < NMEA_REF_NT; i++)
+		if (!memcmp(s + 3, nmea_ref_templates[i] + 1, 3))
+			return nmea_ref_templates[i];
+	return NULL;
 }
 
-static inline bool nmea_ref_is_numeric(const unsigned char *s, size_t n)
+/* The spec of field @k in template @t ("" for any), and its length. */
+static inline const char *nmea_ref_spec(const char *t, size_t k, size_t *len)
 {
-	return nmea_ref_template(s, n) != NULL;
+	const char *l = t + 4;
+	size_t i;
+
+	for (i = 0; i < k && l; i++) {
+		l = strchr(l, ',');
+		if (l)
+			l++;
+	}
+	if (!l || k == 0) {
+		*len = 0;
+		return "";
+	}
+	*len = strcspn(l, ",");
+	return l;
+}
+
+/* The number of fields template @t requires, 0 for any. */
+static inline size_t nmea_ref_fields(const char *t)
+{
+	return t[4] == '=' ? (size_t)atoi(t + 5) : 0;
+}
+
+/* Is field @k of template @t all integers? */
+static inline bool nmea_ref_integer(const char *t, size_t k)
+{
+	size_t len;
+	const char *l = nmea_ref_spec(t, k, &len);
+
+	return strchr(t, '#') == t + 4 || (len == 1 && *l == '#');
+}
+
+static inline bool nmea_ref_armored(const char *t, size_t k)
+{
+	size_t len;
+	const char *l = nmea_ref_spec(t, k, &len);
+
+	return len == 1 && *l == '@';
+}
+
+/* May byte @c stand in field @k of a sentence of template @t? */
+static inline bool nmea_ref_char_ok(const char *t, size_t k, unsigned char c)
+{
+	if (c == ',' || c == '*')
+		return true;
+	if (nmea_ref_armored(t, k))
+		return (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       c == '.' || c == '+' || c == '-';
 }
 
 /*
- * Does field number @k, f[0..n), fit template @t? Field 0 (between the
- * type and the first ',') is empty. Any other is empty, all A-Z, or
- * 0-9 + - with at most one '.' (none in an integer); a field the template
- * lists letters for is empty or one of them.
+ * Does field number @k, f[0..n), of a sentence of @nf fields fit template
+ * @t? Field 0 (between the type and the first ',') is empty. An armored
+ * one is anything (its bytes are checked one by one). Any other is
+ * empty, all A-Z, or 0-9 + - with at most one '.' (none in an integer); a
+ * field the template lists characters for is empty or one of them; the
+ * last field has the number the template requires.
  */
 static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
-				     size_t k, const char *t)
+				     size_t k, bool last, const char *t)
 {
-	size_t i, az = 0, pt = 0, len = 0, nl;
-	const char *l = t + 3;
-	bool integer = *l == '#';
+	size_t i, az = 0, pt = 0, len;
+	const char *l = nmea_ref_spec(t, k, &len);
 
+	if (last && nmea_ref_fields(t) && k != nmea_ref_fields(t))
+		return false;
 	if (k == 0)
 		return n == 0;
+	if (nmea_ref_armored(t, k))
+		return true;
 	for (i = 0; i < n; i++) {
 		if (f[i] >= 'A' && f[i] <= 'Z')
 			az++;
@@ -173,23 +222,15 @@ static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 			 f[i] != '-')
 			return false;
 	}
-	for (i = 0; i < k && l; i++) {
-		l = strchr(l, ',');
-		if (l)
-			l++;
-	}
-	if (l) {
-		len = strcspn(l, ",");
-		integer |= len == 1 && *l == '#';
-	}
-	if ((az && az < n) || pt > (integer ? 0u : 1u))
+	if ((az && az < n) || pt > (nmea_ref_integer(t, k) ? 0u : 1u))
 		return false;
-	nl = l && !integer ? len : 0;
-	return !nl || n == 0 || (n == 1 && memchr(l, f[0], nl));
+	if (!len || *l == '#')
+		return true;
+	return n == 0 || (n == 1 && memchr(l, f[0], len));
 }
 
 /*
- * Where numeric candidate s[0..n) first breaks template @t: the index of
+ * Where candidate s[0..n) with template @t first breaks it: the index of
  * the ',' or '*' that ends the field, @n for the last field of a
  * candidate without '*', 0 if it fits.
  */
@@ -197,45 +238,40 @@ static inline size_t nmea_ref_layout_error(const unsigned char *s, size_t n,
 					   const char *t)
 {
 	size_t a = 6, b, k = 0;
+	bool last;
 
 	for (;;) {
 		for (b = a; b < n && s[b] != ',' && s[b] != '*'; b++)
 			;
-		if (!nmea_ref_field_ok(s + a, b - a, k, t))
+		last = b == n || s[b] == '*';
+		if (!nmea_ref_field_ok(s + a, b - a, k, last, t))
 			return b;
-		if (b == n || s[b] == '*')
+		if (last)
 			return 0;
 		a = b + 1;
 		k++;
 	}
 }
 
-/* Real types a single bit flip away from a numeric one. */
-static const char *const nmea_ref_near_real[] = {
-	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
-};
-
 /*
- * Is the type of candidate s[0..n) (not numeric itself) one flipped bit
- * away from a numeric type, and not in nmea_ref_near_real?
+ * Is the type of candidate s[0..n) (without a template) one flipped bit
+ * away from a type with one, and not in nmea_ref_near_real?
  */
-static inline bool nmea_ref_near_numeric(const unsigned char *s, size_t n)
+static inline bool nmea_ref_near_template(const unsigned char *s, size_t n)
 {
 	size_t i, k;
 	int bits;
 
-	if (nmea_ref_is_numeric(s, n) ||
-	    nmea_ref_is_type(s, n, nmea_ref_near_real,
-			     sizeof(nmea_ref_near_real) /
-			     sizeof(nmea_ref_near_real[0])) ||
-	    n < 6 || s[1] == 'P' || memchr(s + 1, '*', 5))
+	if (!nmea_ref_typed(s, n))
 		return false;
-	for (i = 0; i < sizeof(nmea_ref_numeric) / sizeof(nmea_ref_numeric[0]);
-	     i++) {
+	for (i = 0; i < sizeof(nmea_ref_near_real) / sizeof(nmea_ref_near_real[0]); i++)
+		if (!memcmp(s + 3, nmea_ref_near_real[i], 3))
+			return false;
+	for (i = 0; i < NMEA_REF_NT; i++) {
 		bits = 0;
 		for (k = 0; k < 3; k++)
 			bits += __builtin_popcount(s[3 + k] ^
-						   (unsigned char)nmea_ref_numeric[i][k]);
+						   (unsigned char)nmea_ref_templates[i][1 + k]);
 		if (bits == 1)
 			return true;
 	}
@@ -243,22 +279,36 @@ static inline bool nmea_ref_near_numeric(const unsigned char *s, size_t n)
 }
 
 /*
- * A start character the type does not take, or a type one bit off a
- * numeric one?
+ * A start character the type's template does not have, or no template
+ * and a type one bit off one that has?
  */
 static inline bool nmea_ref_bad_type(const unsigned char *s, size_t n)
 {
-	return (s[0] == '!' ? nmea_ref_is_numeric(s, n) :
-		nmea_ref_is_type(s, n, nmea_ref_encap,
-				 sizeof(nmea_ref_encap) /
-				 sizeof(nmea_ref_encap[0]))) ||
-	       nmea_ref_near_numeric(s, n);
+	const char *t = nmea_ref_template(s, n);
+
+	return t ? s[0] != (unsigned char)t[0] : nmea_ref_near_template(s, n);
 }
 
-static inline bool nmea_ref_numeric_char(unsigned char c)
+/*
+ * Does a whole sentence s[0..n) (no line end) keep to its template, if it
+ * has one?
+ */
+static inline bool nmea_ref_fits(const unsigned char *s, size_t n)
 {
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       c == ',' || c == '.' || c == '+' || c == '-';
+	const unsigned char *star = memchr(s, '*', n);
+	const char *t = nmea_ref_template(s, n);
+	size_t k, fld = 0, end = star ? (size_t)(star - s) : n;
+
+	if (!t)
+		return true;
+	if (nmea_ref_bad_type(s, n))
+		return false;
+	for (k = 6; k < end; k++) {
+		if (!nmea_ref_char_ok(t, fld, s[k]))
+			return false;
+		fld += s[k] == ',';
+	}
+	return !nmea_ref_layout_error(s, n, t);
 }
 
 /* Is there a ',' or '*' (the end of the address) in s[3..k)? */
@@ -309,10 +359,9 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				 bool allow_no_checksum,
 				 struct nmea_ref_line *r)
 {
-	size_t i = 0, start, end, body, k, lerr;
+	size_t i = 0, start, end, body, k, lerr, fld;
 	const unsigned char *star;
 	const char *tmpl;
-	bool numeric;
 	unsigned char c;
 	int why;
 
@@ -338,9 +387,9 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 			body = end;
 		why = -1;
 		tmpl = nmea_ref_template(p + start, body - start);
-		numeric = tmpl != NULL;
-		lerr = numeric ? nmea_ref_layout_error(p + start, body - start,
-						       tmpl) : 0;
+		lerr = tmpl ? nmea_ref_layout_error(p + start, body - start,
+						    tmpl) : 0;
+		fld = 0;
 		star = memchr(p + start, '*', body - start);
 		for (k = 1; k < body - start && why < 0; k++) {
 			c = p[start + k];
@@ -357,18 +406,20 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 			else if (k == 5 &&
 				 nmea_ref_bad_type(p + start, body - start))
 				why = REF_CHARSET;
-			else if (numeric && (!star || p + start + k < star) &&
-				 !nmea_ref_numeric_char(c))
+			else if (tmpl && k >= 6 &&
+				 (!star || p + start + k <= star) &&
+				 !nmea_ref_char_ok(tmpl, fld, c))
 				why = REF_CHARSET;
-			else if (numeric && k == lerr)
+			else if (tmpl && k == lerr)
 				why = REF_CHARSET;
+			fld += k >= 6 && c == ',';
 		}
 		if (why < 0 && end < n)
 			why = REF_TRUNCATED;
 		if (why < 0)
 			why = nmea_ref_checksum(p + start, body - start,
 						allow_no_checksum);
-		if (why < 0 && numeric && lerr == body - start)
+		if (why < 0 && tmpl && lerr == body - start)
 			why = REF_CHARSET;
 		if (why >= 0) {
 			r->drops[why]++;

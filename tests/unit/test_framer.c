@@ -560,9 +560,10 @@ static void test_type_chars(void)
 
 /*
  * The fields of the numeric types: empty, a word of A-Z or a number with
- * at most one '.' (none in GSV), and NMEA's indicators where every
- * receiver of the corpus has them. Misread bytes whose checksum errors
- * cancel mostly break that. The lines taken are from the corpus.
+ * at most one '.' (none in integers), and NMEA's indicators where every
+ * receiver of the corpus has them; AIS sentences of six fields, the
+ * payload six-bit armored. Misread bytes whose checksum errors cancel
+ * mostly break that. The lines taken are from the corpus.
  */
 static void test_layouts(void)
 {
@@ -596,6 +597,13 @@ static void test_layouts(void)
 		{ "$GPGFA,1\r\n", true },
 		{ "$GPXTE,A,A,0.67,L,N*6F\r\n", true },
 		{ "$PGRMT,1\r\n", true },
+		/* AIS: six fields, the payload armored */
+		{ "!AIVDM,1,1,,2,13aG,0\r\n", true },
+		{ "!AIVDM,1,1llA,13AA0F001lQ5H<POmB?9IoR>0>`<,0*31\r\n", false },
+		{ "!AIVDM,2,2,9,A,p0000000000l2*2D\r\n", false },
+		{ "!AIVDM,1,1,,B,13aG,0,1\r\n", false },
+		{ "!AIVDM,1,1,,C,13aG,0\r\n", false },
+		{ "!AIVDM,1,1,,B,13a{G,0\r\n", false },
 	};
 
 	check_verdicts(v, ARRAY_SIZE(v));
