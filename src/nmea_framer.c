@@ -241,7 +241,7 @@ static bool nmea_near_layout(const struct nmea_framer *f)
 		for (k = 0; k < 3; k++)
 			diff = diff << 8 | (u8)(f->buf[3 + k] ^
 						nmea_layouts[i].type[k]);
-		if (diff && !(diff & (diff - 1)))
+		if (diff && !(diff & (diff - 1)))	/* one bit set */
 			return true;
 	}
 	return false;
