@@ -17,10 +17,11 @@
  *   end; a talker (the two bytes after the start character) that is not
  *   two upper-case letters, or a byte other than A-Z and 0-9 in the rest
  *   of the address up to position 5 (the address ends at ',' or '*');
- *   in a sentence of a type whose fields are numbers and upper-case
- *   indicators (GGA, RMC, GSV, ...) or AIS data (VDM, ...), see
+ *   in a sentence of a type whose fields are numbers and indicators
+ *   (GGA, RMC, GSV, ..., RMB, RTE, ...) or AIS data (VDM, ...), see
  *   nmea_layouts: a byte the field it stands in does not take (0-9, A-Z,
- *   '.', '+', '-', or an AIS payload's six-bit armoring), a field that
+ *   '.', '+', '-'; an indicator's own; an AIS payload's six-bit
+ *   armoring; anything in a waypoint's or route's name), a field that
  *   does not fit the type's layout (struct nmea_layout), found at the ','
  *   or '*' that ends it, or a start character other than the type's
  *   ('!' for AIS, '$' for the others; it is outside the checksum); a
@@ -130,6 +131,8 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * @ints: fields that hold integers (bit n: field n; 1 is the one after the
  *	address)
  * @armored: fields of AIS six-bit armoring ('0'..'W' and '`'..'w')
+ * @names: fields that hold names (waypoints, routes): any characters
+ * @names_from: ... and so does every field from this one on (0: none)
  * @ind: fields that hold nothing or one of the characters given, as NMEA
  *	0183 has them; an @ind[i].field of 0 ends the list
  *
@@ -138,21 +141,23 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * exactly the talker and the type. Bytes misread so that their checksum
  * errors cancel mostly break that: a '.' read as ',' splits a number and
  * moves the fields after it, "1,35" read as "1.35" puts a point in an
- * integer or a second one in a number, a ',' read as 'l' joins an AIS
- * sentence's fields. Only what every receiver of gpsd's corpus keeps to
- * is here (some put other letters in RMC's magnetic variation or GLL's
- * status field).
+ * integer or a second one in a number, a ',' read as 'l' (bit 6) joins
+ * two fields into a word that is no number. Only what every receiver of
+ * gpsd's corpus keeps to is here (some put other letters in RMC's
+ * magnetic variation or GLL's status field).
  */
 struct nmea_layout {
 	char type[4];
 	char start;
 	u8 fields;
+	u8 names_from;
 	u32 ints;
 	u32 armored;
+	u32 names;
 	struct {
 		u8 field;
 		char chars[5];
-	} ind[4];
+	} ind[6];
 };
 
 #define F(n)		BIT(n)
@@ -162,10 +167,20 @@ struct nmea_layout {
 			  .ind = { { 4, "AB12" } } }
 
 static const struct nmea_layout nmea_layouts[] = {
+	{ .type = "AAM", .start = '$', .names = F(5),
+	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "N" } } },
 	{ .type = "ABM", .start = '!', .fields = 8,
 	  .ints = F_RANGE(1, 5) | F(8), .armored = F(7) },
+	{ .type = "APB", .start = '$', .names = F(10),
+	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "LR" }, { 5, "N" },
+		   { 6, "AV" }, { 7, "AV" } } },
 	{ .type = "BBM", .start = '!', .fields = 7,
 	  .ints = F_RANGE(1, 5) | F(7), .armored = F(6) },
+	{ .type = "BOD", .start = '$', .names = F(5) | F(6),
+	  .ind = { { 2, "T" }, { 4, "M" } } },
+	{ .type = "BWC", .start = '$', .names = F(12),
+	  .ind = { { 3, "NS" }, { 5, "EW" }, { 7, "T" }, { 9, "M" },
+		   { 11, "N" } } },
 	{ .type = "GBS", .start = '$', .ints = F(5) },
 	{ .type = "GGA", .start = '$', .ints = F(6) | F(7) | F(14),
 	  .ind = { { 3, "NS" }, { 5, "EW" }, { 10, "M" }, { 12, "M" } } },
@@ -177,12 +192,21 @@ static const struct nmea_layout nmea_layouts[] = {
 	  .ind = { { 1, "AM" } } },
 	{ .type = "GST", .start = '$' },
 	{ .type = "GSV", .start = '$', .ints = ~0U },
+	{ .type = "RMB", .start = '$', .names = F(4) | F(5),
+	  .ind = { { 1, "AV" }, { 3, "LR" }, { 7, "NS" }, { 9, "EW" },
+		   { 13, "AV" } } },
 	{ .type = "RMC", .start = '$', .ints = F(9),
 	  .ind = { { 2, "AV" }, { 4, "NS" }, { 6, "EW" } } },
+	{ .type = "RTE", .start = '$', .ints = F(1) | F(2), .names_from = 4,
+	  .ind = { { 3, "cw" } } },
 	NMEA_AIS("VDM"),
 	NMEA_AIS("VDO"),
 	{ .type = "VTG", .start = '$',
 	  .ind = { { 2, "T" }, { 4, "M" }, { 6, "N" }, { 8, "K" } } },
+	{ .type = "WPL", .start = '$', .names = F(5),
+	  .ind = { { 2, "NS" }, { 4, "EW" } } },
+	{ .type = "XTE", .start = '$',
+	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "LR" }, { 5, "N" } } },
 	{ .type = "ZDA", .start = '$', .ints = F_RANGE(2, 6) },
 };
 
@@ -218,10 +242,10 @@ static bool nmea_type_in(const char *s, const char (*types)[4], u32 n)
 
 /*
  * Real types one bit away from a type of nmea_layouts: a receiver may send
- * them (GNSS fix accuracy, queries, Loran-C, waypoint navigation).
+ * them (GNSS fix accuracy, queries, Loran-C, SafetyNET).
  */
 static const char nmea_near_types[][4] = {
-	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
+	"GBQ", "GFA", "GNQ", "RMA", "SMB", "ZTA", "ZTE",
 };
 
 /*
@@ -252,26 +276,43 @@ static bool nmea_field_bit(u32 mask, u32 field)
 	return field < 32 && (mask & BIT(field));
 }
 
-static bool nmea_is_armor_char(u8 c)
+static bool nmea_is_name(const struct nmea_layout *l, u32 field)
 {
-	return (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+	return nmea_field_bit(l->names, field) ||
+	       (l->names_from && field >= l->names_from);
+}
+
+/* The characters indicator field @field of @l takes, or NULL. */
+static const char *nmea_ind_chars(const struct nmea_layout *l, u32 field)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(l->ind) && l->ind[i].field; i++)
+		if (l->ind[i].field == field)
+			return l->ind[i].chars;
+	return NULL;
 }
 
 /* May @c, the next byte of f->field, stand in a sentence of f->layout? */
 static bool nmea_char_fits(const struct nmea_framer *f, u8 c)
 {
-	if (c == ',' || c == '*')
+	const struct nmea_layout *l = f->layout;
+	const char *ind = nmea_ind_chars(l, f->field);
+
+	if (c == ',' || c == '*' || nmea_is_name(l, f->field))
 		return true;
-	if (nmea_field_bit(f->layout->armored, f->field))
-		return nmea_is_armor_char(c);
+	if (nmea_field_bit(l->armored, f->field))
+		return (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+	if (ind)
+		return strchr(ind, c);
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
 	       c == '.' || c == '+' || c == '-';
 }
 
 /*
  * Does the field in f->buf[f->field_start, f->len), number f->field, fit
- * f->layout? @last: it is the sentence's last. Each byte is looked at once
- * more here, when its field ends.
+ * f->layout? @last: it is the sentence's last. Its bytes passed
+ * nmea_char_fits(); each is looked at once more here, when its field ends.
  */
 static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 {
@@ -283,8 +324,11 @@ static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 		return !n && !(last && l->fields);
 	if (last && l->fields && f->field != l->fields)
 		return false;
-	if (nmea_field_bit(l->armored, f->field))
+	if (nmea_is_name(l, f->field) ||
+	    nmea_field_bit(l->armored, f->field))
 		return true;
+	if (nmea_ind_chars(l, f->field))
+		return n <= 1;
 	for (i = 0; i < n; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			letters++;
@@ -293,12 +337,7 @@ static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 	}
 	if (letters && letters != n)
 		return false;
-	if (points > (nmea_field_bit(l->ints, f->field) ? 0 : 1))
-		return false;
-	for (i = 0; i < ARRAY_SIZE(l->ind) && l->ind[i].field; i++)
-		if (l->ind[i].field == f->field)
-			return !n || (n == 1 && strchr(l->ind[i].chars, s[0]));
-	return true;
+	return points <= (nmea_field_bit(l->ints, f->field) ? 0 : 1);
 }
 
 /* Count a valid sentence of @len bytes (no CRLF) under its address. */

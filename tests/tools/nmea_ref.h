@@ -100,27 +100,32 @@ static inline int nmea_ref_hex(unsigned char c)
 }
 
 /*
- * Types whose fields are numbers and upper-case indicators (and AIS
- * payloads), each as its template: the start character it takes, the
- * type, "=N" if it has exactly N fields, '#' if all its fields hold
- * integers, then for each field from the first a ',' and what the field
- * may hold: '#' an integer, '@' six-bit armoring ('0'..'W', '`'..'w'),
- * other characters one of them alone, nothing any number or word.
+ * Types whose fields are numbers and indicators (and AIS payloads, and
+ * names), each as its template: the start character it takes, the type,
+ * "=N" if it has exactly N fields, '#' if all its fields hold integers,
+ * then for each field from the first a ',' and what the field may hold:
+ * '#' an integer, '@' six-bit armoring ('0'..'W', '`'..'w'), '~' a name
+ * (any characters; "~+": this field and every later one), other
+ * characters one of them alone, nothing any number or word of A-Z.
  */
 static const char *const nmea_ref_templates[] = {
-	"!ABM=8,#,#,#,#,#,,@,#", "!BBM=7,#,#,#,#,#,@,#",
+	"$AAM,AV,AV,,N,~", "!ABM=8,#,#,#,#,#,,@,#",
+	"$APB,AV,AV,,LR,N,AV,AV,,,~", "!BBM=7,#,#,#,#,#,@,#",
+	"$BOD,,T,,M,~,~", "$BWC,,,NS,,EW,,T,,M,,N,~",
 	"$GBS,,,,,#", "$GGA,,,NS,,EW,#,#,,,M,,M,,#", "$GLL,,NS,,EW",
 	"$GNS,,,NS,,EW,,#,,,,,#", "$GRS,,#",
 	"$GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "$GST", "$GSV#",
-	"$RMC,,AV,,NS,,EW,,,#", "!VDM=6,#,#,#,AB12,@,#",
-	"!VDO=6,#,#,#,AB12,@,#", "$VTG,,T,,M,,N,,K", "$ZDA,,#,#,#,#,#",
+	"$RMB,AV,,LR,~,~,,NS,,EW,,,,AV", "$RMC,,AV,,NS,,EW,,,#",
+	"$RTE,#,#,cw,~+", "!VDM=6,#,#,#,AB12,@,#", "!VDO=6,#,#,#,AB12,@,#",
+	"$VTG,,T,,M,,N,,K", "$WPL,,NS,,EW,~", "$XTE,AV,AV,,LR,N",
+	"$ZDA,,#,#,#,#,#",
 };
 
 #define NMEA_REF_NT (sizeof(nmea_ref_templates) / sizeof(nmea_ref_templates[0]))
 
 /* Real types a single bit flip away from a type with a template. */
 static const char *const nmea_ref_near_real[] = {
-	"GBQ", "GFA", "GNQ", "RMA", "RMB", "ZTA",
+	"GBQ", "GFA", "GNQ", "RMA", "SMB", "ZTA", "ZTE",
 };
 
 /* A talker, not proprietary, and a type in s[3..5] (no '*' before)? */
@@ -143,13 +148,23 @@ static inline const char *nmea_ref_template(const unsigned char *s, size_t n)
 /* The spec of field @k in template @t ("" for any), and its length. */
 static inline const char *nmea_ref_spec(const char *t, size_t k, size_t *len)
 {
-	const char *l = t + 4;
+	const char *l = t + 4, *prev = NULL;
 	size_t i;
 
 	for (i = 0; i < k && l; i++) {
+		prev = l;
 		l = strchr(l, ',');
 		if (l)
 			l++;
+	}
+	if (!l && prev) {
+		/* past the template's fields: "~+" goes on */
+		while (strchr(prev, ','))
+			prev = strchr(prev, ',') + 1;
+		if (!strncmp(prev, "~+", 2)) {
+			*len = 2;
+			return prev;
+		}
 	}
 	if (!l || k == 0) {
 		*len = 0;
@@ -157,6 +172,14 @@ static inline const char *nmea_ref_spec(const char *t, size_t k, size_t *len)
 	}
 	*len = strcspn(l, ",");
 	return l;
+}
+
+static inline bool nmea_ref_name(const char *t, size_t k)
+{
+	size_t len;
+	const char *l = nmea_ref_spec(t, k, &len);
+
+	return len >= 1 && *l == '~';
 }
 
 /* The number of fields template @t requires, 0 for any. */
@@ -182,37 +205,53 @@ static inline bool nmea_ref_armored(const char *t, size_t k)
 	return len == 1 && *l == '@';
 }
 
+/* The characters an indicator field takes, or NULL (and their number). */
+static inline const char *nmea_ref_ind(const char *t, size_t k, size_t *len)
+{
+	const char *l = nmea_ref_spec(t, k, len);
+
+	if (!*len || *l == '#' || *l == '@' || *l == '~')
+		return NULL;
+	return l;
+}
+
 /* May byte @c stand in field @k of a sentence of template @t? */
 static inline bool nmea_ref_char_ok(const char *t, size_t k, unsigned char c)
 {
-	if (c == ',' || c == '*')
+	size_t len;
+	const char *ind = nmea_ref_ind(t, k, &len);
+
+	if (c == ',' || c == '*' || nmea_ref_name(t, k))
 		return true;
 	if (nmea_ref_armored(t, k))
 		return (c >= '0' && c <= 'W') || (c >= '`' && c <= 'w');
+	if (ind)
+		return memchr(ind, c, len) != NULL;
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
 	       c == '.' || c == '+' || c == '-';
 }
 
 /*
- * Does field number @k, f[0..n), of a sentence of @nf fields fit template
- * @t? Field 0 (between the type and the first ',') is empty. An armored
- * one is anything (its bytes are checked one by one). Any other is
- * empty, all A-Z, or 0-9 + - with at most one '.' (none in an integer); a
- * field the template lists characters for is empty or one of them; the
- * last field has the number the template requires.
+ * Does field number @k, f[0..n), fit template @t (@last: it is the
+ * sentence's last)? Field 0 (between the type and the first ',') is
+ * empty. An armored field or a name is anything (their bytes are checked
+ * one by one), an indicator one character at most. Any other is empty,
+ * all A-Z, or 0-9 + - with at most one '.' (none in an integer). The last
+ * field has the number the template requires.
  */
 static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 				     size_t k, bool last, const char *t)
 {
 	size_t i, az = 0, pt = 0, len;
-	const char *l = nmea_ref_spec(t, k, &len);
 
 	if (last && nmea_ref_fields(t) && k != nmea_ref_fields(t))
 		return false;
 	if (k == 0)
 		return n == 0;
-	if (nmea_ref_armored(t, k))
+	if (nmea_ref_armored(t, k) || nmea_ref_name(t, k))
 		return true;
+	if (nmea_ref_ind(t, k, &len))
+		return n <= 1;
 	for (i = 0; i < n; i++) {
 		if (f[i] >= 'A' && f[i] <= 'Z')
 			az++;
@@ -222,11 +261,7 @@ static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 			 f[i] != '-')
 			return false;
 	}
-	if ((az && az < n) || pt > (nmea_ref_integer(t, k) ? 0u : 1u))
-		return false;
-	if (!len || *l == '#')
-		return true;
-	return n == 0 || (n == 1 && memchr(l, f[0], len));
+	return !(az && az < n) && pt <= (nmea_ref_integer(t, k) ? 0u : 1u);
 }
 
 /*

@@ -562,7 +562,7 @@ static void test_type_chars(void)
  * The fields of the numeric types: empty, a word of A-Z or a number with
  * at most one '.' (none in integers), and NMEA's indicators where every
  * receiver of the corpus has them; AIS sentences of six fields, the
- * payload six-bit armored. Misread bytes whose checksum errors cancel
+ * payload six-bit armored; names (waypoints, routes) anything. Misread bytes whose checksum errors cancel
  * mostly break that. The lines taken are from the corpus.
  */
 static void test_layouts(void)
@@ -597,6 +597,20 @@ static void test_layouts(void)
 		{ "$GPGFA,1\r\n", true },
 		{ "$GPXTE,A,A,0.67,L,N*6F\r\n", true },
 		{ "$PGRMT,1\r\n", true },
+		/* waypoint navigation: names may hold anything */
+		{ "$GPRTE,1,1,c,0*07\r\n", true },
+		{ "$GPRTE,2,1,w,Route a,home,Dock 2\r\n", true },
+		{ "$GPBWC,125106,,,,,,T,,M,,N,,S*68\r\n", true },
+		{ "$GPBOD,,T,,M,,*47\r\n", true },
+		{ "$GPXTE,V,V,,,N,S*43\r\n", true },
+		{ "$GPAAM,,,,N,*38\r\n", true },
+		{ "$GPAPB,,,,,,,,,,,,,,,N*26\r\n", true },
+		/* ... read at 460800 baud in the bench (',' as 'l', '1' as 'q') */
+		{ "$GPRMB,V,,,,,l,,,,,lA,S*0E\r\n", false },
+		{ "$GPRTE,1lq,c,*37\r\n", false },
+		{ "$GPRTElq,1,c,*37\r\n", false },
+		{ "$GPBWC,1251r4,,l,,,T,,M,,N,,S*68\r\n", false },
+		{ "$GPXTE,V,V,l,NlS*43\r\n", false },
 		/* AIS: six fields, the payload armored */
 		{ "!AIVDM,1,1,,2,13aG,0\r\n", true },
 		{ "!AIVDM,1,1llA,13AA0F001lQ5H<POmB?9IoR>0>`<,0*31\r\n", false },
