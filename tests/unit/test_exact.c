@@ -10,7 +10,7 @@
  * 0.5 us apart. At 115200 to 460800 baud a tail section delays edges by
  * 1 to 14 bits. NMEA's 8-bit XOR checksum alone passes about 1 in 200 of
  * the sentences such delays corrupt; the decoder's flags (doubtful bytes,
- * gaps) and the framer's character rules (talker, numeric types) must
+ * gaps) and the framer's character and field rules (talker, layouts) must
  * catch the rest: every sentence that comes out at 115200 and 230400 baud
  * must be one that was sent. Documentation/decoder.rst has the numbers.
  */
