@@ -28,7 +28,7 @@
  *   1, and a template's type at 3..5. Position 5 is CHARSET too when the
  *   start character is not its template's, and, in a sentence without a
  *   template (not proprietary), when the type is one flipped bit away from
- *   a template's type but is none of GBQ GFA GNQ RMA RMB ZTA. In a sentence
+ *   a template's type but is none of nmea_ref_near_real. In a sentence
  *   with a template the ',' or '*' that ends a field (up to the first '*')
  *   is CHARSET too when the field does not fit the template
  *   (nmea_ref_field_ok); so is the line end of one without '*' whose last
