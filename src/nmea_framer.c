@@ -129,7 +129,7 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  *	'$' for the others
  * @fields: the number of fields it has (0: any)
  * @ints: fields that hold integers (bit n: field n; 1 is the one after the
- *	address)
+ *	address; 31 is field 31 and every later one)
  * @armored: fields of AIS six-bit armoring ('0'..'W' and '`'..'w')
  * @names: fields that hold names (waypoints, routes): any characters
  * @names_from: ... and so does every field from this one on (0: none)
@@ -271,9 +271,10 @@ static bool nmea_near_layout(const struct nmea_framer *f)
 	return false;
 }
 
+/* Bit 31 of a field mask stands for field 31 and every one after it. */
 static bool nmea_field_bit(u32 mask, u32 field)
 {
-	return field < 32 && (mask & BIT(field));
+	return mask & BIT(field < 31 ? field : 31);
 }
 
 static bool nmea_is_name(const struct nmea_layout *l, u32 field)
