@@ -274,7 +274,7 @@ static bool nmea_near_layout(const struct nmea_framer *f)
 /* Bit 31 of a field mask stands for field 31 and every one after it. */
 static bool nmea_field_bit(u32 mask, u32 field)
 {
-	return mask & BIT(field < 31 ? field : 31);
+	return mask & BIT(min_t(u32, field, 31));
 }
 
 static bool nmea_is_name(const struct nmea_layout *l, u32 field)

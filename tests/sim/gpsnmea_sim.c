@@ -70,6 +70,7 @@ static void sim_hrtimer_setup(struct hrtimer *timer,
 #define SIM_FIFO_SIZE		SZ_64K		/* power of two */
 #define SIM_STARTS		4096		/* start timestamps kept */
 #define SIM_STARTS_CHUNK	64		/* copied per lock hold */
+#define SIM_RAISED		32768		/* raised edges kept */
 #define SIM_BAUD_MIN		50
 #define SIM_BAUD_MAX		2000000
 #define SIM_BAUD_DEFAULT	9600
@@ -200,6 +201,12 @@ struct sim_line {
 	u64 *starts;
 	u64 starts_count;
 	unsigned int starts_gen;	/* incremented by starts_reset */
+	/*
+	 * edges raised as IRQs [L]: ring of SIM_RAISED, @raised_count total,
+	 * the time in ns with the pin's value after the edge in bit 0
+	 */
+	u64 *raised;
+	u64 raised_count;
 
 	DECLARE_KFIFO_PTR(fifo, u8);	/* bytes to send, see above */
 	struct mutex tx_mutex;		/* serializes tx writers */
@@ -404,6 +411,18 @@ static void sim_record_start(struct sim_line *l)
 	l->starts_count++;
 }
 
+/*
+ * The IRQ is raised right after this, so the time is the driver's
+ * timestamp of the edge give or take a fixed path of instructions.
+ */
+static void sim_record_raised(struct sim_line *l)
+{
+	lockdep_assert_held(&l->lock);
+	l->raised[l->raised_count % SIM_RAISED] =
+		(ktime_get_ns() & ~1ULL) | (l->level ^ l->invert);
+	l->raised_count++;
+}
+
 static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 {
 	struct sim_line *l = container_of(timer, struct sim_line, timer);
@@ -463,6 +482,8 @@ static enum hrtimer_restart sim_tx_timer(struct hrtimer *timer)
 		}
 		l->ev_idx++;
 	}
+	if (raise)
+		sim_record_raised(l);
 	if (started)
 		sim_record_start(l);
 	if (ret == HRTIMER_RESTART) {
@@ -972,34 +993,37 @@ out:
 SIM_DEBUGFS_FOPS(sim_fault, sim_fault_write);
 
 /*
- * Copy the start ring in small pieces so that reading it does not keep
- * interrupts off long enough to delay the line's own edges. An entry copied
- * while a new frame overwrote its slot is detected from the count afterwards
- * and left out; a reset in between makes the copy start over.
+ * Copy a ring (@ring of @size entries, @count written) in small pieces so
+ * that reading it does not keep interrupts off long enough to delay the
+ * line's own edges. An entry copied while a new one overwrote its slot is
+ * detected from the count afterwards and left out; a reset in between
+ * makes the copy start over. Each entry is printed as "index ns" or, with
+ * @level, "index ns level" (the level in the time's bit 0).
  */
-static int sim_starts_show(struct seq_file *m, void *v)
+static int sim_ring_show(struct seq_file *m, struct sim_line *l,
+			 const u64 *ring, const u64 *count, u64 size,
+			 bool level)
 {
-	struct sim_line *l = m->private;
 	u64 i, first, total, end, *snap;
 	unsigned int gen, tries = 0;
 	unsigned long flags;
 
-	snap = kvmalloc_array(SIM_STARTS, sizeof(*snap), GFP_KERNEL);
+	snap = kvmalloc_array(size, sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
 
 retry:
 	raw_spin_lock_irqsave(&l->lock, flags);
-	total = l->starts_count;
+	total = *count;
 	gen = l->starts_gen;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
-	first = total > SIM_STARTS ? total - SIM_STARTS : 0;
+	first = total > size ? total - size : 0;
 	for (i = first; i < total; i = end) {
 		end = min_t(u64, i + SIM_STARTS_CHUNK, total);
 		raw_spin_lock_irqsave(&l->lock, flags);
 		for (; i < end; i++)
-			snap[i % SIM_STARTS] = l->starts[i % SIM_STARTS];
+			snap[i % size] = ring[i % size];
 		raw_spin_unlock_irqrestore(&l->lock, flags);
 	}
 
@@ -1011,14 +1035,28 @@ retry:
 		kvfree(snap);
 		return -EAGAIN;
 	}
-	if (l->starts_count > first + SIM_STARTS)
-		first = l->starts_count - SIM_STARTS;
+	if (*count > first + size)
+		first = *count - size;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
-	for (i = first; i < total; i++)
-		seq_printf(m, "%llu %llu\n", i, snap[i % SIM_STARTS]);
+	for (i = first; i < total; i++) {
+		u64 v = snap[i % size];
+
+		if (level)
+			seq_printf(m, "%llu %llu %llu\n", i, v & ~1ULL, v & 1);
+		else
+			seq_printf(m, "%llu %llu\n", i, v);
+	}
 	kvfree(snap);
 	return 0;
+}
+
+static int sim_starts_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+
+	return sim_ring_show(m, l, l->starts, &l->starts_count, SIM_STARTS,
+			     false);
 }
 
 static int sim_starts_open(struct inode *inode, struct file *file)
@@ -1031,6 +1069,29 @@ static int sim_starts_open(struct inode *inode, struct file *file)
 static const struct file_operations sim_starts_fops = {
 	.owner		= THIS_MODULE,
 	.open		= sim_starts_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int sim_raised_show(struct seq_file *m, void *v)
+{
+	struct sim_line *l = m->private;
+
+	return sim_ring_show(m, l, l->raised, &l->raised_count, SIM_RAISED,
+			     true);
+}
+
+static int sim_raised_open(struct inode *inode, struct file *file)
+{
+	/* "index ns level\n": at most 3 * 20 + 3 characters a line */
+	return single_open_size(file, sim_raised_show, inode->i_private,
+				SIM_RAISED * 63 + 1);
+}
+
+static const struct file_operations sim_raised_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sim_raised_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
 	.release	= single_release,
@@ -1097,6 +1158,7 @@ static ssize_t sim_starts_reset_write(struct file *file,
 
 	raw_spin_lock_irqsave(&l->lock, flags);
 	l->starts_count = 0;
+	l->raised_count = 0;
 	l->starts_gen++;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return count;
@@ -1398,6 +1460,7 @@ static void sim_debugfs_init(struct gpsnmea_sim *sim)
 		debugfs_create_file("late", 0644, dir, l, &sim_late_fops);
 		debugfs_create_file("fault", 0600, dir, l, &sim_fault_fops);
 		debugfs_create_file("starts", 0444, dir, l, &sim_starts_fops);
+		debugfs_create_file("raised", 0444, dir, l, &sim_raised_fops);
 		debugfs_create_file("starts_reset", 0200, dir, l,
 				    &sim_starts_reset_fops);
 	}
@@ -1465,6 +1528,10 @@ static int sim_line_init(struct device *dev, struct gpsnmea_sim *sim,
 	l->starts = devm_kcalloc(dev, SIM_STARTS, sizeof(*l->starts),
 				 GFP_KERNEL);
 	if (!l->starts)
+		return -ENOMEM;
+	l->raised = devm_kcalloc(dev, SIM_RAISED, sizeof(*l->raised),
+				 GFP_KERNEL);
+	if (!l->raised)
 		return -ENOMEM;
 	return 0;
 }

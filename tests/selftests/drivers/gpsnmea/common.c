@@ -457,14 +457,15 @@ void edge_trace_on(int kb)
 	write_file(TRACEFS "/tracing_on", "1");
 }
 
-void edge_trace_dump(size_t last, size_t wlen)
+void edge_trace_dump(size_t last, size_t wlen, bool from_sim)
 {
 	unsigned long long k, t, end = ~0ULL;
 	unsigned int level;
 	char line[512], *p;
 	FILE *f;
 
-	write_file(TRACEFS "/tracing_on", "0");
+	if (!from_sim)
+		write_file(TRACEFS "/tracing_on", "0");
 	f = fopen(SIM_DIR "/starts", "r");
 	while (f && fgets(line, sizeof(line), f) &&
 	       sscanf(line, "%llu %llu", &k, &t) == 2 && k < wlen) {
@@ -475,6 +476,16 @@ void edge_trace_dump(size_t last, size_t wlen)
 	}
 	if (f)
 		fclose(f);
+	if (from_sim) {
+		f = fopen(SIM_DIR "/raised", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "%*u %llu %u", &t, &level) == 2 &&
+			    t <= end)
+				fprintf(stderr, "# E %llu %u\n", t, level);
+		if (f)
+			fclose(f);
+		return;
+	}
 	f = fopen(TRACEFS "/trace", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		p = strstr(line, "gpsnmea_edge:");

@@ -20,6 +20,7 @@
 #ifndef GPSNMEA_SELFTEST_COMMON_H
 #define GPSNMEA_SELFTEST_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SIM_DIR		"/sys/kernel/debug/gpsnmea-sim/line0"
@@ -61,9 +62,12 @@ void edge_trace_on(int kb);
 /*
  * For a replay that was not exact: the simulator's start bit times of bytes
  * 0..@last + 2 ("# S byte ns") and the driver's edges up to the last one
- * ("# E ns level"), for tests/unit to replay (tests/data/startup-*.edges).
+ * ("# E ns level"), for tests/unit to replay (tests/data/startup-*.edges):
+ * from the driver's tracepoint, or with @from_sim from the simulator's
+ * record of the edges it raised (the same times give or take a fixed path,
+ * and there from the first edge of a module just loaded).
  */
-void edge_trace_dump(size_t last, size_t wlen);
+void edge_trace_dump(size_t last, size_t wlen, bool from_sim);
 
 size_t read_until(int fd, char *buf, size_t cap, size_t want, int quiet_ms);
 

@@ -707,7 +707,8 @@ TEST_F_TIMEOUT(replay, corpus, 900)
 	/* Up to the first difference and a sentence past it. */
 	if (dump && r.diff >= 0)
 		edge_trace_dump(r.diff + 100 < (long)r.wlen ?
-				(size_t)r.diff + 100 : r.wlen - 1, r.wlen);
+				(size_t)r.diff + 100 : r.wlen - 1, r.wlen,
+				false);
 	if (dump)
 		write_file(TRACEFS "/events/gpsnmea/gpsnmea_edge/enable", "0");
 	EXPECT_EQ((long long)r.wlen, stat_of("bytes"));
