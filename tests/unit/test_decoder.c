@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 
+#include "corpus.h"
 #include "test.h"
 #include "wave.h"
 
@@ -1109,6 +1110,111 @@ static void test_recorded_cold_late_start(void)
 	rx_free(&rx);
 }
 
+#define ANYWHERE_FRAMES		400	/* start points: every edge of these */
+#define ANYWHERE_SYNC_BYTES	12	/* as STARTUP_SYNC_BYTES in the VM */
+#define ANYWHERE_CHECKED	200	/* frames checked after the '$' */
+
+/*
+ * Start a decoder on edge @e of back-to-back text @w, as a module loaded
+ * (or a device bound) while a receiver talks, and return after how many
+ * frames from frame @f on it was in step for good, up to frame @end; or
+ * (size_t)-1 if it was not in step from frame @from on.
+ */
+static size_t anywhere_once(const struct wave *w, size_t e, size_t f,
+			    size_t from, size_t end)
+{
+	struct uart_dec_config cfg = { .baud = 115200, .glitch_pct = 25 };
+	struct wave cut = *w;
+	struct uart_dec d;
+	struct rx rx = { 0 };
+	size_t lo = f, hi = from;
+
+	cut.frames = end;
+	uart_dec_init(&d, &cfg, rx_emit, &rx);
+	wave_feed(&d, w, e, w->sent[end].edge, false);
+	dec_flush(&d);
+	if (wave_errors_from(&cut, &rx, from, NULL)) {
+		rx_free(&rx);
+		return (size_t)-1;
+	}
+	/* The errors from a frame on only fall as the frame moves on. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (wave_errors_from(&cut, &rx, mid, NULL))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	rx_free(&rx);
+	return lo - f;
+}
+
+static void anywhere_log(const struct corpus_log *log)
+{
+	size_t f, e, from, lock, worst = 0, starts = 0, fails = 0;
+	size_t hist[4] = { 0 };
+	struct wave w;
+
+	REQUIRE(log->expect_len > ANYWHERE_FRAMES + 2 * ANYWHERE_CHECKED);
+	/* VM-like timestamps: every edge 0 to 6 % of a bit late. */
+	wave_init(&w, 115200, 0, 3, JITTER_UNIFORM, 11);
+	wave_hold(&w, true, 20);
+	for (f = 0; f < ANYWHERE_FRAMES + 2 * ANYWHERE_CHECKED; f++)
+		wave_byte(&w, log->expect[f]);
+	wave_hold(&w, true, 20);
+	for (f = 1; f < ANYWHERE_FRAMES; f++) {
+		for (from = f + ANYWHERE_SYNC_BYTES;
+		     w.sent[from].byte != '$' && w.sent[from].byte != '!';)
+			from++;
+		for (e = w.sent[f].edge; e < w.sent[f + 1].edge; e++) {
+			lock = anywhere_once(&w, e, f, from,
+					     from + ANYWHERE_CHECKED);
+			starts++;
+			if (lock == (size_t)-1) {
+				if (!fails++)
+					test_fail(__FILE__, __LINE__,
+						  "%s: started on edge %zu (frame %zu), out of step at frame %zu or later",
+						  log->name, e, f, from);
+				continue;
+			}
+			hist[lock == 0 ? 0 : lock <= 2 ? 1 : lock <= 6 ? 2 : 3]++;
+			if (lock > worst)
+				worst = lock;
+		}
+	}
+	printf("# %s: %zu start points, %zu out of step at the next sentence; in step after 0 / 1-2 / 3-6 / 7+ frames: %zu / %zu / %zu / %zu (at most %zu)\n",
+	       log->name, starts, fails, hist[0], hist[1], hist[2], hist[3],
+	       worst);
+	wave_free(&w);
+}
+
+/*
+ * A decoder started on any edge of back-to-back NMEA text (every edge of
+ * the first 400 bytes of five receivers' logs, 115200 baud) is in step,
+ * byte for byte, from the first sentence that begins 12 bytes or more
+ * after the start, which is what startup.cold_start_busy_line takes of
+ * the driver in the VM.
+ */
+static void test_start_anywhere(void)
+{
+	static const char *const names[] = {
+		"neo-m8n.log", "sirfstarv-nmea.log", "ublox-zed-f9p-nmea.log",
+		"bu353s4.log", "mt3339.log",
+	};
+	struct corpus_log *logs;
+	size_t n = corpus_load(&logs), i, k, found = 0;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		for (i = 0; i < n; i++)
+			if (!strcmp(logs[i].name, names[k])) {
+				anywhere_log(&logs[i]);
+				found++;
+			}
+	CHECK_EQ(found, sizeof(names) / sizeof(names[0]));
+	corpus_free(logs, n);
+}
+
 const struct test decoder_tests[] = {
 	{ "decoder_all_bytes_9_bauds", test_all_bytes },
 	{ "decoder_all_bytes_no_timer", test_all_bytes_no_timer },
@@ -1134,5 +1240,6 @@ const struct test decoder_tests[] = {
 	{ "decoder_sub_bit_gaps", test_sub_bit_gaps },
 	{ "decoder_recorded_startup_late_run", test_recorded_startup },
 	{ "decoder_recorded_cold_late_start", test_recorded_cold_late_start },
+	{ "decoder_start_anywhere_in_text", test_start_anywhere },
 	TEST_END
 };
