@@ -130,6 +130,13 @@ const char *stat_errors(void)
 	return len ? buf + 1 : "none";
 }
 
+long long stat_dropped(void)
+{
+	return stat_of("checksum_errors") + stat_of("no_checksum_errors") +
+	       stat_of("length_errors") + stat_of("charset_errors") +
+	       stat_of("truncated_sentences") + stat_of("doubtful_sentences");
+}
+
 long long sim_stat_of(const char *file, const char *name)
 {
 	char line[128];

@@ -44,6 +44,8 @@ long long read_num(const char *path);
 long long stat_of(const char *name);
 /* The driver's non-zero error and drop counters, "name value ...", or "none". */
 const char *stat_errors(void);
+/* Sentences the driver counted as dropped, for any reason. */
+long long stat_dropped(void);
 /* The value of a "name value" line of a file of the sim's, -1 if none. */
 long long sim_stat_of(const char *file, const char *name);
 unsigned char *slurp(const char *path, size_t *len);

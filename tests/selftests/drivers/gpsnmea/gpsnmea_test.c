@@ -592,10 +592,7 @@ TEST(delivery_delay)
 	close(fd);
 	EXPECT_EQ(0, send_ret);
 	late = sim_stat_of("late", "max_ns");
-	dropped = stat_of("checksum_errors") + stat_of("no_checksum_errors") +
-		  stat_of("length_errors") + stat_of("charset_errors") +
-		  stat_of("truncated_sentences") +
-		  stat_of("doubtful_sentences");
+	dropped = stat_dropped();
 	if (late * 8 * baud > 7 * 1000000000LL) {
 		TH_LOG("edge timer late by %lld us, over 7/8 bit: %d sentences, %lld dropped",
 		       late / 1000, got, dropped);
