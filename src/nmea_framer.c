@@ -127,7 +127,8 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * @type: the type, after a talker other than a proprietary one ('P')
  * @start: its start character: '!' for the encapsulation types (AIS),
  *	'$' for the others
- * @fields: the number of fields it has (0: any)
+ * @fields_min: the fewest fields it has (0: any number)
+ * @fields_max: the most fields it has (with @fields_min set)
  * @ints: fields that hold integers (bit n: field n; 1 is the one after the
  *	address; 31 is field 31 and every later one)
  * @armored: fields of AIS six-bit armoring ('0'..'W' and '`'..'w')
@@ -142,14 +143,17 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * errors cancel mostly break that: a '.' read as ',' splits a number and
  * moves the fields after it, "1,35" read as "1.35" puts a point in an
  * integer or a second one in a number, a ',' read as 'l' (bit 6) joins
- * two fields into a word that is no number. Only what every receiver of
+ * two fields into a word that is no number. The waypoint types, whose
+ * names take any character, also have their number of fields (one more
+ * from NMEA 0183 2.3 on for some). Only what every receiver of
  * gpsd's corpus keeps to is here (some put other letters in RMC's
  * magnetic variation or GLL's status field).
  */
 struct nmea_layout {
 	char type[4];
 	char start;
-	u8 fields;
+	u8 fields_min;
+	u8 fields_max;
 	u8 names_from;
 	u32 ints;
 	u32 armored;
@@ -162,23 +166,24 @@ struct nmea_layout {
 
 #define F(n)		BIT(n)
 #define F_RANGE(a, b)	GENMASK(b, a)
-#define NMEA_AIS(t)	{ .type = t, .start = '!', .fields = 6,		\
+#define NF(a, b)	.fields_min = a, .fields_max = b
+#define NMEA_AIS(t)	{ .type = t, .start = '!', NF(6, 6),		\
 			  .ints = F_RANGE(1, 3) | F(6), .armored = F(5),	\
 			  .ind = { { 4, "AB12" } } }
 
 static const struct nmea_layout nmea_layouts[] = {
-	{ .type = "AAM", .start = '$', .names = F(5),
+	{ .type = "AAM", .start = '$', NF(5, 5), .names = F(5),
 	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "N" } } },
-	{ .type = "ABM", .start = '!', .fields = 8,
+	{ .type = "ABM", .start = '!', NF(8, 8),
 	  .ints = F_RANGE(1, 5) | F(8), .armored = F(7) },
-	{ .type = "APB", .start = '$', .names = F(10),
+	{ .type = "APB", .start = '$', NF(14, 15), .names = F(10),
 	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "LR" }, { 5, "N" },
 		   { 6, "AV" }, { 7, "AV" } } },
-	{ .type = "BBM", .start = '!', .fields = 7,
+	{ .type = "BBM", .start = '!', NF(7, 7),
 	  .ints = F_RANGE(1, 5) | F(7), .armored = F(6) },
-	{ .type = "BOD", .start = '$', .names = F(5) | F(6),
+	{ .type = "BOD", .start = '$', NF(6, 6), .names = F(5) | F(6),
 	  .ind = { { 2, "T" }, { 4, "M" } } },
-	{ .type = "BWC", .start = '$', .names = F(12),
+	{ .type = "BWC", .start = '$', NF(12, 13), .names = F(12),
 	  .ind = { { 3, "NS" }, { 5, "EW" }, { 7, "T" }, { 9, "M" },
 		   { 11, "N" } } },
 	{ .type = "GBS", .start = '$', .ints = F(5) },
@@ -192,7 +197,7 @@ static const struct nmea_layout nmea_layouts[] = {
 	  .ind = { { 1, "AM" } } },
 	{ .type = "GST", .start = '$' },
 	{ .type = "GSV", .start = '$', .ints = ~0U },
-	{ .type = "RMB", .start = '$', .names = F(4) | F(5),
+	{ .type = "RMB", .start = '$', NF(13, 14), .names = F(4) | F(5),
 	  .ind = { { 1, "AV" }, { 3, "LR" }, { 7, "NS" }, { 9, "EW" },
 		   { 13, "AV" } } },
 	{ .type = "RMC", .start = '$', .ints = F(9),
@@ -203,14 +208,15 @@ static const struct nmea_layout nmea_layouts[] = {
 	NMEA_AIS("VDO"),
 	{ .type = "VTG", .start = '$',
 	  .ind = { { 2, "T" }, { 4, "M" }, { 6, "N" }, { 8, "K" } } },
-	{ .type = "WPL", .start = '$', .names = F(5),
+	{ .type = "WPL", .start = '$', NF(5, 5), .names = F(5),
 	  .ind = { { 2, "NS" }, { 4, "EW" } } },
-	{ .type = "XTE", .start = '$',
+	{ .type = "XTE", .start = '$', NF(5, 6),
 	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "LR" }, { 5, "N" } } },
 	{ .type = "ZDA", .start = '$', .ints = F_RANGE(2, 6) },
 };
 
 #undef NMEA_AIS
+#undef NF
 #undef F
 #undef F_RANGE
 
@@ -322,8 +328,9 @@ static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 	u32 n = f->len - f->field_start, i, points = 0, letters = 0;
 
 	if (!f->field)
-		return !n && !(last && l->fields);
-	if (last && l->fields && f->field != l->fields)
+		return !n && !(last && l->fields_min);
+	if (l->fields_min && (f->field > l->fields_max ||
+			      (last && f->field < l->fields_min)))
 		return false;
 	if (nmea_is_name(l, f->field) ||
 	    nmea_field_bit(l->armored, f->field))

@@ -102,22 +102,23 @@ static inline int nmea_ref_hex(unsigned char c)
 /*
  * Types whose fields are numbers and indicators (and AIS payloads, and
  * names), each as its template: the start character it takes, the type,
- * "=N" if it has exactly N fields, '#' if all its fields hold integers,
+ * "=N" if it has exactly N fields, "=N-M" if N to M, '#' if all its
+ * fields hold integers,
  * then for each field from the first a ',' and what the field may hold:
  * '#' an integer, '@' six-bit armoring ('0'..'W', '`'..'w'), '~' a name
  * (any characters; "~+": this field and every later one), other
  * characters one of them alone, nothing any number or word of A-Z.
  */
 static const char *const nmea_ref_templates[] = {
-	"$AAM,AV,AV,,N,~", "!ABM=8,#,#,#,#,#,,@,#",
-	"$APB,AV,AV,,LR,N,AV,AV,,,~", "!BBM=7,#,#,#,#,#,@,#",
-	"$BOD,,T,,M,~,~", "$BWC,,,NS,,EW,,T,,M,,N,~",
+	"$AAM=5,AV,AV,,N,~", "!ABM=8,#,#,#,#,#,,@,#",
+	"$APB=14-15,AV,AV,,LR,N,AV,AV,,,~", "!BBM=7,#,#,#,#,#,@,#",
+	"$BOD=6,,T,,M,~,~", "$BWC=12-13,,,NS,,EW,,T,,M,,N,~",
 	"$GBS,,,,,#", "$GGA,,,NS,,EW,#,#,,,M,,M,,#", "$GLL,,NS,,EW",
 	"$GNS,,,NS,,EW,,#,,,,,#", "$GRS,,#",
 	"$GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "$GST", "$GSV#",
-	"$RMB,AV,,LR,~,~,,NS,,EW,,,,AV", "$RMC,,AV,,NS,,EW,,,#",
+	"$RMB=13-14,AV,,LR,~,~,,NS,,EW,,,,AV", "$RMC,,AV,,NS,,EW,,,#",
 	"$RTE,#,#,cw,~+", "!VDM=6,#,#,#,AB12,@,#", "!VDO=6,#,#,#,AB12,@,#",
-	"$VTG,,T,,M,,N,,K", "$WPL,,NS,,EW,~", "$XTE,AV,AV,,LR,N",
+	"$VTG,,T,,M,,N,,K", "$WPL=5,,NS,,EW,~", "$XTE=5-6,AV,AV,,LR,N",
 	"$ZDA,,#,#,#,#,#",
 };
 
@@ -182,10 +183,21 @@ static inline bool nmea_ref_name(const char *t, size_t k)
 	return len >= 1 && *l == '~';
 }
 
-/* The number of fields template @t requires, 0 for any. */
-static inline size_t nmea_ref_fields(const char *t)
+/*
+ * May field @k of a sentence of template @t be there (@last: and be its
+ * last one)? Only "=N" and "=N-M" limit it.
+ */
+static inline bool nmea_ref_count_ok(const char *t, size_t k, bool last)
 {
-	return t[4] == '=' ? (size_t)atoi(t + 5) : 0;
+	const char *dash = strchr(t, '-');
+	size_t lo, hi;
+
+	if (t[4] != '=')
+		return true;
+	lo = (size_t)atoi(t + 5);
+	hi = dash && dash < t + 4 + strcspn(t + 4, ",") ?
+	     (size_t)atoi(dash + 1) : lo;
+	return k <= hi && (!last || k >= lo);
 }
 
 /* Is field @k of template @t all integers? */
@@ -236,15 +248,16 @@ static inline bool nmea_ref_char_ok(const char *t, size_t k, unsigned char c)
  * sentence's last)? Field 0 (between the type and the first ',') is
  * empty. An armored field or a name is anything (their bytes are checked
  * one by one), an indicator one character at most. Any other is empty,
- * all A-Z, or 0-9 + - with at most one '.' (none in an integer). The last
- * field has the number the template requires.
+ * all A-Z, or 0-9 + - with at most one '.' (none in an integer). No
+ * field comes after the most the template allows, and the last is not
+ * before the fewest.
  */
 static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 				     size_t k, bool last, const char *t)
 {
 	size_t i, az = 0, pt = 0, len;
 
-	if (last && nmea_ref_fields(t) && k != nmea_ref_fields(t))
+	if (!nmea_ref_count_ok(t, k, last))
 		return false;
 	if (k == 0)
 		return n == 0;

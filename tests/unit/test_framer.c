@@ -611,6 +611,18 @@ static void test_layouts(void)
 		{ "$GPRTElq,1,c,*37\r\n", false },
 		{ "$GPBWC,1251r4,,l,,,T,,M,,N,,S*68\r\n", false },
 		{ "$GPXTE,V,V,l,NlS*43\r\n", false },
+		/* ... and in names, where only the count of fields shows it */
+		{ "$GPRMB,V,,,ll,,,,,,,A,S*0E\r\n", false },
+		{ "$GPRMB,V,,,,,,,,,,,,A*71\r\n", true },
+		{ "$GPRMB,V,,,,,,,,,,,,A,S,*22\r\n", false },
+		{ "$GPBWC,125106,,,,,,T,,M,,N,*17\r\n", true },
+		{ "$GPBWC,125106,,,,,,T,,M,,N*3B\r\n", false },
+		{ "$GPAPB,,,,,,,,,,,,,,*44\r\n", true },
+		{ "$GPAPB,,,,,,,,,,,,,*68\r\n", false },
+		{ "$GPBOD,,T,,M,*6B\r\n", false },
+		{ "$GPAAM,,,,N,,*14\r\n", false },
+		{ "$GPWPL,,,,,a,b*5F\r\n", false },
+		{ "$GPXTE,A,A,0.67,L,N,S,*3C\r\n", false },
 		/* AIS: six fields, the payload armored */
 		{ "!AIVDM,1,1,,2,13aG,0\r\n", true },
 		{ "!AIVDM,1,1llA,13AA0F001lQ5H<POmB?9IoR>0>`<,0*31\r\n", false },
