@@ -17,6 +17,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/gpio/driver.h>
 #include <linux/hrtimer.h>
@@ -24,6 +25,7 @@
 #include <linux/irqdesc.h>
 #include <linux/kernel.h>
 #include <linux/kfifo.h>
+#include <linux/log2.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -998,7 +1000,8 @@ SIM_DEBUGFS_FOPS(sim_fault, sim_fault_write);
  * line's own edges. An entry copied while a new one overwrote its slot is
  * detected from the count afterwards and left out; a reset in between
  * makes the copy start over. Each entry is printed as "index ns" or, with
- * @level, "index ns level" (the level in the time's bit 0).
+ * @level, "index ns level" (the level in the time's bit 0). @size is a
+ * power of two (no 64-bit division on 32-bit ARM).
  */
 static int sim_ring_show(struct seq_file *m, struct sim_line *l,
 			 const u64 *ring, const u64 *count, u64 size,
@@ -1008,6 +1011,7 @@ static int sim_ring_show(struct seq_file *m, struct sim_line *l,
 	unsigned int gen, tries = 0;
 	unsigned long flags;
 
+	BUILD_BUG_ON(!is_power_of_2(SIM_STARTS) || !is_power_of_2(SIM_RAISED));
 	snap = kvmalloc_array(size, sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
@@ -1023,7 +1027,7 @@ retry:
 		end = min_t(u64, i + SIM_STARTS_CHUNK, total);
 		raw_spin_lock_irqsave(&l->lock, flags);
 		for (; i < end; i++)
-			snap[i % size] = ring[i % size];
+			snap[i & (size - 1)] = ring[i & (size - 1)];
 		raw_spin_unlock_irqrestore(&l->lock, flags);
 	}
 
@@ -1040,7 +1044,7 @@ retry:
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 
 	for (i = first; i < total; i++) {
-		u64 v = snap[i % size];
+		u64 v = snap[i & (size - 1)];
 
 		if (level)
 			seq_printf(m, "%llu %llu %llu\n", i, v & ~1ULL, v & 1);
