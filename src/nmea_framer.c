@@ -145,7 +145,8 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * integer or a second one in a number, a ',' read as 'l' (bit 6) joins
  * two fields into a word that is no number. The waypoint types, whose
  * names take any character, also have their number of fields (one more
- * from NMEA 0183 2.3 on for some). Only what every receiver of
+ * from NMEA 0183 2.3 on for some), and AIS sentences their fragment
+ * fields (nmea_ais_fragment_fits()). Only what every receiver of
  * gpsd's corpus keeps to is here (some put other letters in RMC's
  * magnetic variation or GLL's status field).
  */
@@ -317,6 +318,39 @@ static bool nmea_char_fits(const struct nmea_framer *f, u8 c)
 }
 
 /*
+ * Read the number of at most two digits at f->buf[*i] up to the next ','
+ * (and past it); -1 if it is empty or anything else.
+ */
+static int nmea_small_number(const struct nmea_framer *f, u32 *i)
+{
+	int v = 0, digits = 0;
+
+	for (; *i < f->len && f->buf[*i] != ','; (*i)++) {
+		if (f->buf[*i] < '0' || f->buf[*i] > '9' || ++digits > 2)
+			return -1;
+		v = v * 10 + f->buf[*i] - '0';
+	}
+	(*i)++;
+	return digits ? v : -1;
+}
+
+/*
+ * An AIS sentence (all of them have these) holds in field 1 how many
+ * sentences its message takes, in field 2 which one it is, and in field 3
+ * the sequential message identifier that ties them together, which only a
+ * message of one sentence may leave empty. Called when field 3 ends.
+ */
+static bool nmea_ais_fragment_fits(const struct nmea_framer *f)
+{
+	u32 i = 7;	/* after "!AIVDM," */
+	int total = nmea_small_number(f, &i);
+	int number = nmea_small_number(f, &i);
+
+	return total >= 1 && number >= 1 && number <= total &&
+	       (total == 1 || f->len > f->field_start);
+}
+
+/*
  * Does the field in f->buf[f->field_start, f->len), number f->field, fit
  * f->layout? @last: it is the sentence's last. Its bytes passed
  * nmea_char_fits(); each is looked at once more here, when its field ends.
@@ -331,6 +365,8 @@ static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 		return !n && !(last && l->fields_min);
 	if (l->fields_min && (f->field > l->fields_max ||
 			      (last && f->field < l->fields_min)))
+		return false;
+	if (l->start == '!' && f->field == 3 && !nmea_ais_fragment_fits(f))
 		return false;
 	if (nmea_is_name(l, f->field) ||
 	    nmea_field_bit(l->armored, f->field))

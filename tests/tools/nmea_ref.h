@@ -278,6 +278,31 @@ static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 }
 
 /*
+ * An AIS sentence s (template starting '!'), its field 3 ending at s[e]:
+ * field 1 holds how many sentences the message takes, field 2 which one
+ * this is (each one or two digits), field 3 the message identifier, empty
+ * only in a message of one sentence.
+ */
+static inline bool nmea_ref_fragment_ok(const unsigned char *s, size_t e)
+{
+	size_t a = 7, b, k, len = 0;
+	int v[2] = { 0, 0 };
+
+	for (k = 0; k < 3; k++, a = b + 1) {
+		for (b = a; b < e && s[b] != ','; b++)
+			;
+		len = b - a;
+		if (k == 2)
+			break;
+		if (len < 1 || len > 2 || strspn((const char *)s + a,
+						 "0123456789") < len)
+			return false;
+		v[k] = len == 1 ? s[a] - '0' : (s[a] - '0') * 10 + s[a + 1] - '0';
+	}
+	return v[0] >= 1 && v[1] >= 1 && v[1] <= v[0] && (v[0] == 1 || len);
+}
+
+/*
  * Where candidate s[0..n) with template @t first breaks it: the index of
  * the ',' or '*' that ends the field, @n for the last field of a
  * candidate without '*', 0 if it fits.
@@ -292,7 +317,8 @@ static inline size_t nmea_ref_layout_error(const unsigned char *s, size_t n,
 		for (b = a; b < n && s[b] != ',' && s[b] != '*'; b++)
 			;
 		last = b == n || s[b] == '*';
-		if (!nmea_ref_field_ok(s + a, b - a, k, last, t))
+		if (!nmea_ref_field_ok(s + a, b - a, k, last, t) ||
+		    (k == 3 && t[0] == '!' && !nmea_ref_fragment_ok(s, b)))
 			return b;
 		if (last)
 			return 0;

@@ -630,6 +630,12 @@ static void test_layouts(void)
 		{ "!AIVDM,1,1,,B,13aG,0,1\r\n", false },
 		{ "!AIVDM,1,1,,C,13aG,0\r\n", false },
 		{ "!AIVDM,1,1,,B,13a{G,0\r\n", false },
+		/* the bench's '1,1,,' read as '4,4,,': a message of 4 needs its id */
+		{ "!AIVDM,4,4,,B,13`kBfwP00PFfk4Mv?riD?vL2>`<,0*0E\r\n", false },
+		{ "!AIVDM,2,1,3,B,13`kBfwP00PFfk4Mv?riD?vL2>`<,0*3E\r\n", true },
+		{ "!AIVDM,2,3,3,B,13`kBfwP00PFfk4Mv?riD?vL2>`<,0*3C\r\n", false },
+		{ "!AIVDM,0,0,,B,13`kBfwP00PFfk4Mv?riD?vL2>`<,0*0E\r\n", false },
+		{ "!AIVDM,1,1,7,B,13`kBfwP00PFfk4Mv?riD?vL2>`<,0*39\r\n", true },
 	};
 
 	check_verdicts(v, ARRAY_SIZE(v));
