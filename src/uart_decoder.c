@@ -470,7 +470,7 @@ static bool dec_hold(struct uart_dec *d, bool good)
 	u32 alt, moved;
 
 	if (!d->g0_valid || d->alt || !dec_late_alt(d, &alt, &moved) ||
-	    !moved || (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
+	    (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
 		return false;
 	d->held = true;
 	d->held_good = good;
