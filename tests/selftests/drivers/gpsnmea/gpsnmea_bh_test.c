@@ -238,8 +238,8 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
  * (Documentation/decoder.rst): one a whole bit late looks like an edge on
  * time a bit later. A start-up that lost one sentence from s on, altered
  * none and counted a drop, where the simulator's records show an edge of
- * that very sentence raised more than 7/8 bit late (startup_lateness()),
- * is counted apart as "lost to a late edge" and passes. Otherwise a
+ * that very sentence, or of the LF before it, raised more than 7/8 bit
+ * late (startup_lateness()), is counted apart as "lost to a late edge" and passes. Otherwise a
  * start-up may lose one sentence, none altered; with
  * GPSNMEA_STARTUP_EXACT=1 every one must be exact.
  */
