@@ -547,8 +547,9 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 		fprintf(stderr, "edge timer late by at most %lld ns, %lld dropped; ",
 			late, dropped);
 		fprintf(stderr, "counted: %s\n", stat_errors());
-		fprintf(stderr, "#   sentence %d (the exec's): latest edge %lld ns late, bit %d of byte %zu\n",
-			j, jlate, jbit, jbyte);
+		fprintf(stderr, "#   sentence %d (the exec's): latest edge %lld ns late, ",
+			j, jlate);
+		fprintf(stderr, "bit %d of byte %zu\n", jbit, jbyte);
 		if (!ok && !excused && nbad < (int)ARRAY_SIZE(bad))
 			snprintf(bad[nbad++], sizeof(bad[0]),
 				 "rep %d: %d missing%s, first %d (load at byte %ld, exec at %ld); its latest edge %lld ns late (bit %d of byte %zu); %lld dropped; %s",
@@ -587,8 +588,8 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 	       "at most skipped at start:", skipped_max);
 	TH_LOG("%d lost one sentence to an edge over 7/8 bit late, counted as dropped",
 	       late_lost);
-	TH_LOG("the exec's sentence: latest edge at most %lld ns late; over 1/2 bit in %d, over 7/8 bit in %d",
-	       exec_max, exec_half, exec_78);
+	TH_LOG("the exec's sentence: latest edge at most %lld ns late; %s %d, %s %d",
+	       exec_max, "over 1/2 bit in", exec_half, "over 7/8 bit in", exec_78);
 	TH_LOG("%d of %d lost at most one sentence and altered none%s",
 	       within, reps,
 	       strict ? " (GPSNMEA_STARTUP_EXACT=1: every other one must be exact)" : "");
