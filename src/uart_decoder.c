@@ -660,14 +660,16 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 	/*
 	 * The grid as this start edge leaves it, for dec_hold(): one that went
 	 * on over a burst's first edges, before the floor is known, where
-	 * latency is tight (in at most one frame of the burst's eight were
-	 * the edges' offsets spread over a quarter bit: one frame delayed
-	 * does not close the door on the next).
+	 * latency is tight (in at most one frame of the burst's eight, plus
+	 * one from the eighth frame on, were the edges' offsets spread over a
+	 * quarter bit: a process starting may delay edges of two frames close
+	 * together, and they do not close the door on the next).
 	 */
 	d->fr_n = 0;
 	d->g0_valid = go_on && !d->alt && d->edges >= MEAN_EDGES / 2 &&
 		      d->floor_edges < MEAN_EDGES && d->burst_frames >= 2 &&
-		      d->wide_frames * 8 <= d->burst_frames;
+		      d->wide_frames * 8 <= d->burst_frames +
+					     (d->burst_frames >= 8 ? 8 : 0);
 	d->g0_start = d->frame_start;
 	d->g0_phase = d->phase;
 	d->g0_period = d->period;
