@@ -586,8 +586,9 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
  *
  * Right after a good stop bit, the grid goes on: at position 10, or one
  * position later for a start edge late by up to 3/4 bit (or, once the
- * floor is known, by more than the floor allows; see dec_spike()).
- * Otherwise the start edge begins a new grid on itself.
+ * floor is known, by more than the floor allows; see dec_spike(); before
+ * that, where latency is tight, by up to 7/8 bit, the frame undecided as
+ * below). Otherwise the start edge begins a new grid on itself.
  *
  * A start edge more than 1/4 bit after position 10 may also come after
  * an idle gap of a fraction of a bit: legal 8N1 (a stop bit may be
@@ -597,6 +598,15 @@ static void dec_new_grid(struct uart_dec *d, u64 t)
  * bit), the frame continues the old grid undecided, and its next edges
  * choose (dec_alt()).
  */
+/* Latency tight enough for a frame's edges to tell two grids apart. */
+static bool dec_tight(const struct uart_dec *d)
+{
+	s64 p = d->period;
+
+	return d->spread < p / 4 &&
+	       (d->frame_hi < d->frame_lo || d->frame_hi - d->frame_lo < p / 4);
+}
+
 static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 {
 	s64 p = d->period, lo = d->lo, phase = d->phase;
@@ -610,7 +620,10 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		late = true;
 	} else if (d->grid_valid && (k == FRAME_BITS ||
 				     (k == FRAME_BITS + 1 &&
-				      u < FRAME_BITS * p + 3 * p / 4))) {
+				      u < FRAME_BITS * p + 3 * p / 4) ||
+				     (k == FRAME_BITS + 1 && dec_tight(d) &&
+				      d->floor_edges < MEAN_EDGES &&
+				      u < FRAME_BITS * p + 7 * p / 8))) {
 		go_on = true;
 		dt = t - d->start_t;
 		/*
@@ -620,8 +633,7 @@ static void dec_start(struct uart_dec *d, u64 t, u32 k, s64 u)
 		late = k != FRAME_BITS && d->spread <= d->period / 2;
 	}
 
-	if (go_on && u - FRAME_BITS * p > p / 4 && d->spread < p / 4 &&
-	    (d->frame_hi < d->frame_lo || d->frame_hi - d->frame_lo < p / 4)) {
+	if (go_on && u - FRAME_BITS * p > p / 4 && dec_tight(d)) {
 		dec_spread(d);
 		d->alt = true;
 		d->alt_late = late;

@@ -1107,6 +1107,7 @@ static void test_recorded_startup(void)
 	recorded_startup("startup-6.12-thread-rep0-late-fall.edges", third);
 	recorded_startup("startup-6.12-wq-rep21-late-stop.edges", third);
 	recorded_startup("startup-6.12-bh_wq-rep0-late-start.edges", third);
+	recorded_startup("startup-6.1-tasklet-rep0-late-start.edges", third);
 }
 
 /*

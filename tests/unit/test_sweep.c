@@ -484,9 +484,10 @@ static void test_late_runs(void)
  * The same right after loading: a fresh decoder, one start edge late by L
  * in one of the first 150 frames (22 cases a point), before the decoder
  * has the bit time history it needs to tell a late edge. Required: no
- * error up to 0.75 bit (a start edge that late right after a stop bit is
- * taken at its grid position, the grid going on without it, unless the
- * latency spread is over half a bit); printed: the rest.
+ * error up to 0.85 bit (a start edge up to 3/4 bit late right after a stop
+ * bit is taken at its grid position, the grid going on without it, unless
+ * the latency spread is over half a bit; up to 7/8 bit, where latency is
+ * tight, the frame's next edges decide between that and a gap before it).
  */
 static void late_cold(u32 baud)
 {
@@ -528,7 +529,7 @@ static void late_cold(u32 baud)
 	printf("\n#          ");
 	for (l = 0; l < LATE_STEPS; l++) {
 		printf("%5zu", r[l]);
-		if (r[l] && l <= 15)
+		if (r[l] && l <= 17)
 			test_fail(__FILE__, __LINE__,
 				  "cold start at %u baud: %zu errors with a start edge %.2f bit late",
 				  baud, r[l], l * 0.05);
