@@ -472,6 +472,12 @@ static bool dec_hold(struct uart_dec *d, bool good)
 	if (!d->g0_valid || d->alt || !dec_late_alt(d, &alt, &moved) ||
 	    (good && alt == (d->shift & ((1U << FRAME_BITS) - 1))))
 		return false;
+	/*
+	 * Every edge a position back: the frame's edges agree with each
+	 * other, the kept grid is off (a late start edge moved it).
+	 */
+	if (good && moved == d->fr_n)
+		return false;
 	d->held = true;
 	d->held_good = good;
 	d->held_shift = d->shift & ((1U << FRAME_BITS) - 1);

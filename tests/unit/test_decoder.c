@@ -1027,6 +1027,11 @@ static void test_config_clamp(void)
  *   '0' was lost to a framing error;
  * - 6.1, tasklet, the first start-up after boot: a start edge 0.87 bit late,
  *   the next edge on time: a grid of its own put the frame that far off;
+ * - 6.1, thread, repeat 6: two edges of a '3' 0.23 bit late, then two start
+ *   edges in a row 0.14 and 0.16 bit late: the first moved the kept grid,
+ *   every edge of its ',' lay 0.17 bit early on it and looked a bit late
+ *   from the position before, and the second start edge, as late, looked
+ *   on time there: the ',' came out as 0x96;
  * - 6.12, thread and bh_wq, the first start-up after boot: the falling edge
  *   into bit 7 of the second 'G' of "$GLGSV,3,3" 0.58 bit late, the next
  *   edge on time; and the start edge of its 'S' 0.79 bit late, the next
@@ -1131,6 +1136,7 @@ static void test_recorded_startup(void)
 	recorded_startup("startup-6.12-wq-rep21-late-stop.edges", third);
 	recorded_startup("startup-6.12-bh_wq-rep0-late-start.edges", third);
 	recorded_startup("startup-6.1-tasklet-rep0-late-start.edges", third);
+	recorded_startup("startup-6.1-thread-rep6-late-run.edges", third);
 }
 
 /*
