@@ -239,9 +239,9 @@ TEST_F_TIMEOUT(bh, unbind_and_reload_cycles, 900)
  * time a bit later. A start-up that lost one sentence from s on, altered
  * none and counted a drop, where the simulator's records show an edge of
  * that very sentence, or of the LF before it, raised more than 7/8 bit
- * late (startup_lateness()), is counted apart as "lost to a late edge" and passes. Otherwise a
- * start-up may lose one sentence, none altered; with
- * GPSNMEA_STARTUP_EXACT=1 every one must be exact.
+ * late (startup_lateness()), is counted apart as "lost to a late edge"
+ * and passes. Otherwise a start-up may lose one sentence, none altered;
+ * with GPSNMEA_STARTUP_EXACT=1 every one must be exact.
  */
 #define STARTUP_MAX		256
 #define STARTUP_SYNC_BYTES	12
@@ -386,6 +386,12 @@ static long long startup_lateness(const unsigned char *exp, size_t b0,
 	return b == b1 ? (long long)(worst - least) : -1;
 }
 
+/* @ns is over @num/@den of a bit at @baud. */
+static bool late_over(long long ns, long long baud, int num, int den)
+{
+	return ns * den * baud > num * 1000000000LL;
+}
+
 static bool ends_with(const char *buf, size_t len, const void *tail,
 		      size_t tlen)
 {
@@ -522,15 +528,15 @@ static void startup_run(struct __test_metadata *_metadata, bool rebind)
 						  start[first + 1], baud,
 						  &late_byte, &late_bit);
 		excused = !ok && missing == 1 && dropped > 0 &&
-			  latest * 8 * baud > 7 * 1000000000LL;
+			  late_over(latest, baud, 7, 8);
 		late_lost += excused;
 		/* How late the process start made the edges it was meant to. */
 		jlate = startup_lateness(r.expect, start[j] - 1, start[j + 1],
 					 baud, &jbyte, &jbit);
 		if (jlate > exec_max)
 			exec_max = jlate;
-		exec_half += jlate * 2 * baud > 1000000000LL;
-		exec_78 += jlate * 8 * baud > 7 * 1000000000LL;
+		exec_half += late_over(jlate, baud, 1, 2);
+		exec_78 += late_over(jlate, baud, 7, 8);
 		within += ok || excused ||
 			  (!strict && missing >= 0 && missing <= 1);
 		if (ok && s > skipped_max)
