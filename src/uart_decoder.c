@@ -242,12 +242,16 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 			   SKEW_DECAY;
 	}
 	/*
-	 * Latency only delays: once the floor is known, an edge later than
-	 * the rest moves the grid later by little (it may be one late
-	 * edge), an earlier one moves it at once.
+	 * Latency only delays: once the floor is known, or a burst's first
+	 * frames have shown its latency tight, an edge later than the rest
+	 * moves the grid later by little (it may be one late edge), an
+	 * earlier one moves it at once.
 	 */
 	if (d->floor_edges >= MEAN_EDGES)
 		c = min_t(s64, c, d->period >> LATE_SHIFT);
+	else if (d->edges >= MEAN_EDGES / 2 && d->burst_frames >= 4 &&
+		 d->spread < d->period / 4)
+		c = min_t(s64, c, d->period >> 3);
 
 	d->phase += c;
 	d->drift += c;

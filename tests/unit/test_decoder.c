@@ -1137,6 +1137,7 @@ static void test_recorded_startup(void)
 	recorded_startup("startup-6.12-bh_wq-rep0-late-start.edges", third);
 	recorded_startup("startup-6.1-tasklet-rep0-late-start.edges", third);
 	recorded_startup("startup-6.1-thread-rep6-late-run.edges", third);
+	recorded_startup("startup-6.12-bh_wq-rep0-late-bit1.edges", third);
 }
 
 /*
