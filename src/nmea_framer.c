@@ -134,6 +134,7 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * @armored: fields of AIS six-bit armoring ('0'..'W' and '`'..'w')
  * @names: fields that hold names (waypoints, routes): any characters
  * @names_from: ... and so does every field from this one on (0: none)
+ * @time: the field that holds the UTC time of day (0: none)
  * @ind: fields that hold nothing or one of the characters given, as NMEA
  *	0183 has them; an @ind[i].field of 0 ends the list
  *
@@ -145,10 +146,11 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
  * integer or a second one in a number, a ',' read as 'l' (bit 6) joins
  * two fields into a word that is no number. The waypoint types, whose
  * names take any character, also have their number of fields (one more
- * from NMEA 0183 2.3 on for some), and AIS sentences their fragment
- * fields (nmea_ais_fragment_fits()). Only what every receiver of
- * gpsd's corpus keeps to is here (some put other letters in RMC's
- * magnetic variation or GLL's status field).
+ * from NMEA 0183 2.3 on for some), AIS sentences their fragment fields
+ * (nmea_ais_fragment_fits()), and a time of day its hours, minutes and
+ * seconds in range (nmea_time_fits()). Only what every receiver of gpsd's
+ * corpus keeps to is here (some put other letters in RMC's magnetic
+ * variation or GLL's status field, and one "2208-1" in RMC's date).
  */
 struct nmea_layout {
 	char type[4];
@@ -156,6 +158,7 @@ struct nmea_layout {
 	u8 fields_min;
 	u8 fields_max;
 	u8 names_from;
+	u8 time;
 	u32 ints;
 	u32 armored;
 	u32 names;
@@ -187,21 +190,22 @@ static const struct nmea_layout nmea_layouts[] = {
 	{ .type = "BWC", .start = '$', NF(12, 13), .names = F(12),
 	  .ind = { { 3, "NS" }, { 5, "EW" }, { 7, "T" }, { 9, "M" },
 		   { 11, "N" } } },
-	{ .type = "GBS", .start = '$', .ints = F(5) },
-	{ .type = "GGA", .start = '$', .ints = F(6) | F(7) | F(14),
+	{ .type = "GBS", .start = '$', .time = 1, .ints = F(5) },
+	{ .type = "GGA", .start = '$', .time = 1, .ints = F(6) | F(7) | F(14),
 	  .ind = { { 3, "NS" }, { 5, "EW" }, { 10, "M" }, { 12, "M" } } },
-	{ .type = "GLL", .start = '$', .ind = { { 2, "NS" }, { 4, "EW" } } },
-	{ .type = "GNS", .start = '$', .ints = F(7) | F(12),
+	{ .type = "GLL", .start = '$', .time = 5,
+	  .ind = { { 2, "NS" }, { 4, "EW" } } },
+	{ .type = "GNS", .start = '$', .time = 1, .ints = F(7) | F(12),
 	  .ind = { { 3, "NS" }, { 5, "EW" } } },
-	{ .type = "GRS", .start = '$', .ints = F(2) },
+	{ .type = "GRS", .start = '$', .time = 1, .ints = F(2) },
 	{ .type = "GSA", .start = '$', .ints = F_RANGE(2, 14),
 	  .ind = { { 1, "AM" } } },
-	{ .type = "GST", .start = '$' },
+	{ .type = "GST", .start = '$', .time = 1 },
 	{ .type = "GSV", .start = '$', .ints = ~0U },
 	{ .type = "RMB", .start = '$', NF(13, 14), .names = F(4) | F(5),
 	  .ind = { { 1, "AV" }, { 3, "LR" }, { 7, "NS" }, { 9, "EW" },
 		   { 13, "AV" } } },
-	{ .type = "RMC", .start = '$', .ints = F(9),
+	{ .type = "RMC", .start = '$', .time = 1, .ints = F(9),
 	  .ind = { { 2, "AV" }, { 4, "NS" }, { 6, "EW" } } },
 	{ .type = "RTE", .start = '$', .ints = F(1) | F(2), .names_from = 4,
 	  .ind = { { 3, "cw" } } },
@@ -213,7 +217,7 @@ static const struct nmea_layout nmea_layouts[] = {
 	  .ind = { { 2, "NS" }, { 4, "EW" } } },
 	{ .type = "XTE", .start = '$', NF(5, 6),
 	  .ind = { { 1, "AV" }, { 2, "AV" }, { 4, "LR" }, { 5, "N" } } },
-	{ .type = "ZDA", .start = '$', .ints = F_RANGE(2, 6) },
+	{ .type = "ZDA", .start = '$', .time = 1, .ints = F_RANGE(2, 6) },
 };
 
 #undef NMEA_AIS
@@ -351,6 +355,26 @@ static bool nmea_ais_fragment_fits(const struct nmea_framer *f)
 }
 
 /*
+ * A time of day, @s[0, @n): empty, or hhmmss with an optional fraction
+ * (".s", ".ss", ...), at most 23:59:60 (a leap second). A digit misread
+ * there (its checksum error cancelled by another) mostly leaves the range.
+ */
+static bool nmea_time_fits(const char *s, u32 n)
+{
+	u32 i;
+
+	if (!n)
+		return true;
+	if (n < 6 || (n > 6 && s[6] != '.'))
+		return false;
+	for (i = 0; i < n; i++)
+		if (i != 6 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return s[0] < '2' + (s[1] < '4') && s[2] < '6' &&
+	       (s[4] < '6' || (s[4] == '6' && s[5] == '0'));
+}
+
+/*
  * Does the field in f->buf[f->field_start, f->len), number f->field, fit
  * f->layout? @last: it is the sentence's last. Its bytes passed
  * nmea_char_fits(); each is looked at once more here, when its field ends.
@@ -373,6 +397,8 @@ static bool nmea_field_fits(const struct nmea_framer *f, bool last)
 		return true;
 	if (nmea_ind_chars(l, f->field))
 		return n <= 1;
+	if (l->time && f->field == l->time)
+		return nmea_time_fits(s, n);
 	for (i = 0; i < n; i++) {
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			letters++;

@@ -106,20 +106,21 @@ static inline int nmea_ref_hex(unsigned char c)
  * fields hold integers,
  * then for each field from the first a ',' and what the field may hold:
  * '#' an integer, '@' six-bit armoring ('0'..'W', '`'..'w'), '~' a name
- * (any characters; "~+": this field and every later one), other
+ * (any characters; "~+": this field and every later one), ':' a UTC time
+ * of day (nothing, or hhmmss up to 235960, then '.' and digits), other
  * characters one of them alone, nothing any number or word of A-Z.
  */
 static const char *const nmea_ref_templates[] = {
 	"$AAM=5,AV,AV,,N,~", "!ABM=8,#,#,#,#,#,,@,#",
 	"$APB=14-15,AV,AV,,LR,N,AV,AV,,,~", "!BBM=7,#,#,#,#,#,@,#",
 	"$BOD=6,,T,,M,~,~", "$BWC=12-13,,,NS,,EW,,T,,M,,N,~",
-	"$GBS,,,,,#", "$GGA,,,NS,,EW,#,#,,,M,,M,,#", "$GLL,,NS,,EW",
-	"$GNS,,,NS,,EW,,#,,,,,#", "$GRS,,#",
-	"$GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "$GST", "$GSV#",
-	"$RMB=13-14,AV,,LR,~,~,,NS,,EW,,,,AV", "$RMC,,AV,,NS,,EW,,,#",
+	"$GBS,:,,,,#", "$GGA,:,,NS,,EW,#,#,,,M,,M,,#", "$GLL,,NS,,EW,:",
+	"$GNS,:,,NS,,EW,,#,,,,,#", "$GRS,:,#",
+	"$GSA,AM,#,#,#,#,#,#,#,#,#,#,#,#,#", "$GST,:", "$GSV#",
+	"$RMB=13-14,AV,,LR,~,~,,NS,,EW,,,,AV", "$RMC,:,AV,,NS,,EW,,,#",
 	"$RTE,#,#,cw,~+", "!VDM=6,#,#,#,AB12,@,#", "!VDO=6,#,#,#,AB12,@,#",
 	"$VTG,,T,,M,,N,,K", "$WPL=5,,NS,,EW,~", "$XTE=5-6,AV,AV,,LR,N",
-	"$ZDA,,#,#,#,#,#",
+	"$ZDA,:,#,#,#,#,#",
 };
 
 #define NMEA_REF_NT (sizeof(nmea_ref_templates) / sizeof(nmea_ref_templates[0]))
@@ -222,7 +223,7 @@ static inline const char *nmea_ref_ind(const char *t, size_t k, size_t *len)
 {
 	const char *l = nmea_ref_spec(t, k, len);
 
-	if (!*len || *l == '#' || *l == '@' || *l == '~')
+	if (!*len || *l == '#' || *l == '@' || *l == '~' || *l == ':')
 		return NULL;
 	return l;
 }
@@ -243,11 +244,33 @@ static inline bool nmea_ref_char_ok(const char *t, size_t k, unsigned char c)
 	       c == '.' || c == '+' || c == '-';
 }
 
+/* Is f[0..n) a time of day as template spec ':' has it? */
+static inline bool nmea_ref_time_ok(const unsigned char *f, size_t n)
+{
+	int v[3] = { 0, 0, 0 };
+	size_t i;
+
+	if (n == 0)
+		return true;
+	if (n < 6 || (n > 6 && f[6] != '.'))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (i == 6)
+			continue;
+		if (f[i] < '0' || f[i] > '9')
+			return false;
+		if (i < 6)
+			v[i / 2] = v[i / 2] * 10 + (f[i] - '0');
+	}
+	return v[0] <= 23 && v[1] <= 59 && v[2] <= 60;
+}
+
 /*
  * Does field number @k, f[0..n), fit template @t (@last: it is the
  * sentence's last)? Field 0 (between the type and the first ',') is
  * empty. An armored field or a name is anything (their bytes are checked
- * one by one), an indicator one character at most. Any other is empty,
+ * one by one), an indicator one character at most, a time of day as
+ * nmea_ref_time_ok() has it. Any other is empty,
  * all A-Z, or 0-9 + - with at most one '.' (none in an integer). No
  * field comes after the most the template allows, and the last is not
  * before the fewest.
@@ -265,6 +288,8 @@ static inline bool nmea_ref_field_ok(const unsigned char *f, size_t n,
 		return true;
 	if (nmea_ref_ind(t, k, &len))
 		return n <= 1;
+	if (*nmea_ref_spec(t, k, &len) == ':' && len == 1)
+		return nmea_ref_time_ok(f, n);
 	for (i = 0; i < n; i++) {
 		if (f[i] >= 'A' && f[i] <= 'Z')
 			az++;

@@ -77,6 +77,15 @@ static void add_num(char **p, u64 *rng, int digits, int decimals)
 	}
 }
 
+/* A time of day, hhmmss.ss, as a receiver sends it. */
+static void add_time(char **p, u64 *rng)
+{
+	u32 t = rng_next(rng) % (24 * 3600);
+
+	*p += sprintf(*p, "%02u%02u%02u", t / 3600, t / 60 % 60, t % 60);
+	add_num(p, rng, 0, 2);
+}
+
 /* One sentence like a receiver's, with CRLF and its checksum. */
 static void make_sentence(char *s, u64 *rng)
 {
@@ -89,7 +98,7 @@ static void make_sentence(char *s, u64 *rng)
 	switch (rng_next(rng) % 5) {
 	case 0:
 		p += sprintf(p, "GGA,");
-		add_num(&p, rng, 6, 2);
+		add_time(&p, rng);
 		*p++ = ',';
 		add_num(&p, rng, 4, 5);
 		p += sprintf(p, ",%c,", rng_next(rng) & 1 ? 'N' : 'S');
@@ -106,7 +115,7 @@ static void make_sentence(char *s, u64 *rng)
 		break;
 	case 1:
 		p += sprintf(p, "RMC,");
-		add_num(&p, rng, 6, 2);
+		add_time(&p, rng);
 		p += sprintf(p, ",A,");
 		add_num(&p, rng, 4, 5);
 		p += sprintf(p, ",N,");
@@ -204,6 +213,27 @@ static int cmp_sentence(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* Print @got and the sent sentence of its length nearest to it. */
+static void print_altered(const char *got, char (*sent)[NMEA_SENTENCE_BUF],
+			  size_t count)
+{
+	size_t i, k, n = strlen(got), diff, best = n + 1, at = 0;
+
+	for (i = 0; i < count; i++) {
+		if (strlen(sent[i]) != n)
+			continue;
+		for (diff = 0, k = 0; k < n; k++)
+			diff += got[k] != sent[i][k];
+		if (diff < best) {
+			best = diff;
+			at = i;
+		}
+	}
+	printf("#   altered: %.*s\n", (int)n - 2, got);
+	if (best <= n)
+		printf("#   sent:    %.*s\n", (int)n - 2, sent[at]);
+}
+
 struct exact_result {
 	size_t exact, altered, dropped;
 	u64 framing, doubtful, charset, checksum;
@@ -256,8 +286,7 @@ static struct exact_result exact_point(u32 baud, const struct noise *nz,
 		}
 		res.altered++;
 		if (verbose)
-			printf("#   altered: %.*s\n", (int)strlen(r.got[i]) - 2,
-			       r.got[i]);
+			print_altered(r.got[i], sent, count);
 	}
 	res.dropped = count - res.exact;
 	res.framing = d.stats.framing_errors;
