@@ -106,7 +106,9 @@ static bool nmea_is_addr_char(char c)
 /*
  * May @c stand at position f->len? The talker (1, 2) is two upper-case
  * letters; the rest of the address, up to the first ',' or '*', is A-Z and
- * 0-9 to position 5 ("$STI,..." and "$PSTI,..." end it early).
+ * 0-9 to position 5 ("$STI,..." and "$PSTI,..." end it early, but an
+ * encapsulation sentence's, after '!', is always a talker and a type of
+ * three: "!SDM," was "!AIVDM," with three bytes lost).
  */
 static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
 {
@@ -116,6 +118,8 @@ static bool nmea_addr_fits(const struct nmea_framer *f, u8 c)
 		return c >= 'A' && c <= 'Z';
 	if (f->len > 5)
 		return true;
+	if (f->buf[0] == '!')
+		return nmea_is_addr_char(c);
 	for (i = 3; i < f->len; i++)
 		if (f->buf[i] == ',' || f->buf[i] == '*')
 			return true;

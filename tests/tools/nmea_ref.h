@@ -18,7 +18,8 @@
  * - otherwise the first byte (after the start character) that is outside
  *   0x20..0x7e, or any CR that is not part of the line end, or at
  *   position 1 or 2 (the talker) not an upper-case letter, or at 3, 4 or 5
- *   with no ',' or '*' between 3 and it not one of A-Z 0-9 , *, or from
+ *   with no ',' or '*' between 3 and it not one of A-Z 0-9 , * (after a
+ *   '!' not one of A-Z 0-9), or from
  *   position 6 to the first '*' of a sentence with a template one its
  *   field does not take (nmea_ref_char_ok): CHARSET; else the first byte
  *   at position max_len or later (counted from the start character at 0):
@@ -500,7 +501,8 @@ static inline void nmea_ref_line(const unsigned char *p, size_t n,
 				why = REF_CHARSET;
 			else if (k >= 3 && k <= 5 &&
 				 !nmea_ref_addr_ended(p + start, k) &&
-				 !nmea_ref_addr_char(c))
+				 (!nmea_ref_addr_char(c) ||
+				  (p[start] == '!' && (c == ',' || c == '*'))))
 				why = REF_CHARSET;
 			else if (k == 5 &&
 				 nmea_ref_bad_type(p + start, body - start))
