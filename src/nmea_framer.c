@@ -365,17 +365,21 @@ static bool nmea_ais_fragment_fits(const struct nmea_framer *f)
  */
 static bool nmea_time_fits(const char *s, u32 n)
 {
-	u32 i;
+	u32 i, v[3] = { 0, 0, 0 };
 
 	if (!n)
 		return true;
 	if (n < 6 || (n > 6 && s[6] != '.'))
 		return false;
-	for (i = 0; i < n; i++)
-		if (i != 6 && (s[i] < '0' || s[i] > '9'))
+	for (i = 0; i < n; i++) {
+		if (i == 6)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
 			return false;
-	return s[0] < '2' + (s[1] < '4') && s[2] < '6' &&
-	       (s[4] < '6' || (s[4] == '6' && s[5] == '0'));
+		if (i < 6)
+			v[i / 2] = v[i / 2] * 10 + s[i] - '0';
+	}
+	return v[0] < 24 && v[1] < 60 && v[2] <= 60;
 }
 
 /*

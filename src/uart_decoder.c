@@ -67,6 +67,7 @@
 #define EARLY_SLACK	3	/* earlier than the floor by 1/8 bit: a spike */
 #define SETTLE_BITS	1536	/* bit time history before spikes are told */
 #define LATE_SHIFT	5	/* a later edge moves the grid 1/32 bit at most */
+#define COLD_LATE_SHIFT	3	/* ... 1/8 bit before the floor is known */
 #define SPIKES_IN_A_ROW	2	/* more and the grid is off, not the edges */
 #define MEAN_EDGES	32	/* the average offset is over about this many */
 #define MEAN_SHIFT	5	/* log2(MEAN_EDGES) */
@@ -251,7 +252,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 		c = min_t(s64, c, d->period >> LATE_SHIFT);
 	else if (d->edges >= MEAN_EDGES / 2 && d->burst_frames >= 4 &&
 		 d->spread < d->period / 4)
-		c = min_t(s64, c, d->period >> 3);
+		c = min_t(s64, c, d->period >> COLD_LATE_SHIFT);
 
 	d->phase += c;
 	d->drift += c;
