@@ -190,6 +190,17 @@ static bool dec_settled(const struct uart_dec *d)
 }
 
 /*
+ * A burst whose first frames have shown its latency tight, before its
+ * floor is known: from its fifth frame and 16th edge on, the latency
+ * spread learnt under a quarter bit.
+ */
+static bool dec_cold_tight(const struct uart_dec *d)
+{
+	return d->edges >= MEAN_EDGES / 2 && d->burst_frames >= 4 &&
+	       d->spread < d->period / 4;
+}
+
+/*
  * dec_track - refine the grid with an edge placed at position @k
  * @u: the edge's offset from the centre of bit 0, 1/16 ns
  */
@@ -250,8 +261,7 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 	 */
 	if (d->floor_edges >= MEAN_EDGES)
 		c = min_t(s64, c, d->period >> LATE_SHIFT);
-	else if (d->edges >= MEAN_EDGES / 2 && d->burst_frames >= 4 &&
-		 d->spread < d->period / 4)
+	else if (dec_cold_tight(d))
 		c = min_t(s64, c, d->period >> COLD_LATE_SHIFT);
 
 	d->phase += c;
@@ -281,15 +291,24 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
  * Spikes are rare: after two in a row, the grid is off instead, and the
  * next edge stays where it is to pull the grid back.
  *
+ * Before the floor is known, the low end of the burst's range stands in
+ * for it in one case only: a frame left undecided by a late start edge
+ * (dec_alt()) in a burst whose latency has been tight. Its edges are
+ * placed on the old grid meanwhile, and the one after a start edge 0.3 bit
+ * late may be later still (0.6 bit): half a bit early at the next position.
+ *
  * Return: true if the edge was moved; it then says nothing of the grid.
  */
 static bool dec_spike(struct uart_dec *d, u32 *k, s64 u, bool mark)
 {
 	s64 r = u - (s64)*k * d->period;
+	bool known = d->floor_edges >= MEAN_EDGES;
+	s64 least = known ? d->floor : d->lo;
 
 	/* The first test nearly always fails, and is the one to predict. */
-	if (r >= d->floor - (s64)(d->period >> EARLY_SLACK) ||
-	    d->floor_edges < MEAN_EDGES || d->spikes >= SPIKES_IN_A_ROW ||
+	if (r >= least - (s64)(d->period >> EARLY_SLACK) ||
+	    (!known && !(d->alt && dec_cold_tight(d))) ||
+	    d->spikes >= SPIKES_IN_A_ROW ||
 	    *k <= d->bit_pos + 1 || *k > FRAME_BITS ||
 	    (*k == FRAME_BITS && !mark)) {
 		d->spikes = 0;

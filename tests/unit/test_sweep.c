@@ -545,6 +545,82 @@ static void test_late_cold(void)
 	late_cold(115200);
 }
 
+#define COLD_PAIR_ROWS	7	/* start edge late by 0 .. 0.30 bit */
+
+/*
+ * The same with a late pair: a start edge late by S (rows) and the frame's
+ * next edge late by L (columns), as a process starting right after loading
+ * delayed them in the VM (0.20 and 0.59 bit, 6.12, bh_wq: the grid followed
+ * both, over half a bit, and the frame's on-time edges fell a position
+ * early). Required: no error from the burst's fifth frame on (before it,
+ * the decoder has nothing to tell a late edge by: frame 1 has errors).
+ */
+static void late_cold_pairs(u32 baud)
+{
+	struct uart_dec_config cfg = { .baud = baud };
+	size_t r[COLD_PAIR_ROWS][LATE_STEPS], f0, i, e, after = 0;
+	struct uart_dec d;
+	double *lat;
+	u64 rng;
+	int l, s;
+
+	for (s = 0; s < COLD_PAIR_ROWS; s++) {
+		for (l = 0; l < LATE_STEPS; l++) {
+			r[s][l] = 0;
+			for (f0 = 1; f0 < 150; f0 += 7) {
+				rng = f0;
+				wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+				rx.n = 0;
+				wave_hold(&w, true, 3);
+				for (i = 0; i < 300; i++)
+					wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+				wave_hold(&w, true, 20);
+				lat = malloc(w.n * sizeof(*lat));
+				if (!lat)
+					abort();
+				for (i = 0; i < w.n; i++)
+					lat[i] = 0.02 + 0.04 * rng_unit(&rng);
+				lat[w.sent[f0].edge] = s * 0.05;
+				lat[w.sent[f0].edge + 1] = l * 0.05;
+				for (i = 0; i < w.n; i++)
+					wave_delay(&w, i, lat[i]);
+				free(lat);
+				uart_dec_init(&d, &cfg, rx_emit, &rx);
+				if (!wave_feed(&d, &w, 0, w.n, false) ||
+				    !dec_flush(&d))
+					test_fail(__FILE__, __LINE__,
+						  "idle timer stuck");
+				e = wave_errors(&w, &rx);
+				r[s][l] += e;
+				if (e && f0 >= 5 && !after++)
+					test_fail(__FILE__, __LINE__,
+						  "cold start at %u baud: %zu errors with a start edge %.2f and the next %.2f bit late in frame %zu",
+						  baud, e, s * 0.05, l * 0.05,
+						  f0);
+			}
+		}
+	}
+	printf("# cold start at %u baud: errors with a start edge late by (rows) and its next edge by (columns, bit) in frame 1..148, 22 cases\n#   start\\next",
+	       baud);
+	for (l = 0; l < LATE_STEPS; l++)
+		printf("%5.2f", l * 0.05);
+	printf("\n");
+	for (s = 0; s < COLD_PAIR_ROWS; s++) {
+		printf("#   %5.2f    ", s * 0.05);
+		for (l = 0; l < LATE_STEPS; l++)
+			printf("%5zu", r[s][l]);
+		printf("\n");
+	}
+	wave_free(&w);
+	rx_free(&rx);
+}
+
+static void test_late_cold_pairs(void)
+{
+	late_cold_pairs(9600);
+	late_cold_pairs(115200);
+}
+
 /*
  * Idle gaps of any length between frames: an 8N1 sender may start a frame
  * at any time after a stop bit, e.g. when its transmitter ran empty (the
@@ -642,6 +718,7 @@ const struct test sweep_tests[] = {
 	{ "sweep_late_pairs", test_late_pairs },
 	{ "sweep_late_runs", test_late_runs },
 	{ "sweep_late_cold_start", test_late_cold },
+	{ "sweep_late_cold_pairs", test_late_cold_pairs },
 	{ "sweep_idle_gaps", test_idle_gaps },
 	TEST_END
 };
