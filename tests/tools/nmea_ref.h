@@ -245,25 +245,23 @@ static inline bool nmea_ref_char_ok(const char *t, size_t k, unsigned char c)
 	       c == '.' || c == '+' || c == '-';
 }
 
-/* Is f[0..n) a time of day as template spec ':' has it? */
+/*
+ * Is f[0..n) a time of day as template spec ':' has it? Digits in the
+ * order of their value: "hh", "mm" and "ss" compare as strings.
+ */
 static inline bool nmea_ref_time_ok(const unsigned char *f, size_t n)
 {
-	int v[3] = { 0, 0, 0 };
 	size_t i;
 
 	if (n == 0)
 		return true;
 	if (n < 6 || (n > 6 && f[6] != '.'))
 		return false;
-	for (i = 0; i < n; i++) {
-		if (i == 6)
-			continue;
-		if (f[i] < '0' || f[i] > '9')
+	for (i = 0; i < n; i++)
+		if (i != 6 && !memchr("0123456789", f[i], 10))
 			return false;
-		if (i < 6)
-			v[i / 2] = v[i / 2] * 10 + (f[i] - '0');
-	}
-	return v[0] <= 23 && v[1] <= 59 && v[2] <= 60;
+	return memcmp(f, "24", 2) < 0 && f[2] <= '5' &&
+	       memcmp(f + 4, "60", 2) <= 0;
 }
 
 /*

@@ -395,6 +395,22 @@ static size_t late_run(struct late_bed *b)
 	return errors;
 }
 
+/* The columns' lateness, then @rows rows of @r, each row's lateness first. */
+static void late_table(const size_t (*r)[LATE_STEPS], int rows)
+{
+	int s, l;
+
+	for (l = 0; l < LATE_STEPS; l++)
+		printf("%5.2f", l * 0.05);
+	printf("\n");
+	for (s = 0; s < rows; s++) {
+		printf("#   %5.2f    ", s * 0.05);
+		for (l = 0; l < LATE_STEPS; l++)
+			printf("%5zu", r[s][l]);
+		printf("\n");
+	}
+}
+
 static void late_pairs(u32 baud)
 {
 	size_t r[LATE_STEPS][LATE_STEPS], f, i, total = 0;
@@ -416,15 +432,7 @@ static void late_pairs(u32 baud)
 	}
 	printf("# late pairs at %u baud (20 per point): errors, stop edge late (rows) x start edge late (columns), bit\n#   stop\\start",
 	       baud);
-	for (l = 0; l < LATE_STEPS; l++)
-		printf("%5.2f", l * 0.05);
-	printf("\n");
-	for (s = 0; s < LATE_STEPS; s++) {
-		printf("#   %5.2f    ", s * 0.05);
-		for (l = 0; l < LATE_STEPS; l++)
-			printf("%5zu", r[s][l]);
-		printf("\n");
-	}
+	late_table(r, LATE_STEPS);
 	if (total)
 		test_fail(__FILE__, __LINE__, "late pairs at %u baud: %zu errors",
 			  baud, total);
@@ -489,41 +497,53 @@ static void test_late_runs(void)
  * the latency spread is over half a bit; up to 7/8 bit, where latency is
  * tight, the frame's next edges decide between that and a gap before it).
  */
-static void late_cold(u32 baud)
+/*
+ * Byte errors of a fresh decoder on 300 random printable bytes (seed @f0)
+ * whose edges are 0.02..0.06 bit late, but frame @f0's start edge, late
+ * by @start, and (if @next >= 0) the edge after it, late by @next.
+ */
+static size_t cold_errors(u32 baud, size_t f0, double start, double next)
 {
 	struct uart_dec_config cfg = { .baud = baud };
-	size_t r[LATE_STEPS], f0, i;
 	struct uart_dec d;
+	u64 rng = f0;
 	double *lat;
-	u64 rng;
+	size_t i;
+
+	wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
+	rx.n = 0;
+	wave_hold(&w, true, 3);
+	for (i = 0; i < 300; i++)
+		wave_byte(&w, 0x20 + rng_next(&rng) % 95);
+	wave_hold(&w, true, 20);
+	lat = malloc(w.n * sizeof(*lat));
+	if (!lat)
+		abort();
+	for (i = 0; i < w.n; i++)
+		lat[i] = 0.02 + 0.04 * rng_unit(&rng);
+	lat[w.sent[f0].edge] = start;
+	if (next >= 0)
+		lat[w.sent[f0].edge + 1] = next;
+	for (i = 0; i < w.n; i++)
+		wave_delay(&w, i, lat[i]);
+	free(lat);
+	uart_dec_init(&d, &cfg, rx_emit, &rx);
+	if (!wave_feed(&d, &w, 0, w.n, false) || !dec_flush(&d))
+		test_fail(__FILE__, __LINE__, "idle timer stuck");
+	return wave_errors(&w, &rx);
+}
+
+static void late_cold(u32 baud)
+{
+	size_t r[LATE_STEPS], f0;
 	int l;
 
 	printf("# cold start at %u baud: errors with one start edge late by (columns, bit) in frame 1..148, 22 cases\n#          ",
 	       baud);
 	for (l = 0; l < LATE_STEPS; l++) {
 		r[l] = 0;
-		for (f0 = 1; f0 < 150; f0 += 7) {
-			rng = f0;
-			wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
-			rx.n = 0;
-			wave_hold(&w, true, 3);
-			for (i = 0; i < 300; i++)
-				wave_byte(&w, 0x20 + rng_next(&rng) % 95);
-			wave_hold(&w, true, 20);
-			lat = malloc(w.n * sizeof(*lat));
-			if (!lat)
-				abort();
-			for (i = 0; i < w.n; i++)
-				lat[i] = 0.02 + 0.04 * rng_unit(&rng);
-			lat[w.sent[f0].edge] = l * 0.05;
-			for (i = 0; i < w.n; i++)
-				wave_delay(&w, i, lat[i]);
-			free(lat);
-			uart_dec_init(&d, &cfg, rx_emit, &rx);
-			if (!wave_feed(&d, &w, 0, w.n, false) || !dec_flush(&d))
-				test_fail(__FILE__, __LINE__, "idle timer stuck");
-			r[l] += wave_errors(&w, &rx);
-		}
+		for (f0 = 1; f0 < 150; f0 += 7)
+			r[l] += cold_errors(baud, f0, l * 0.05, -1);
 		printf("%5.2f", l * 0.05);
 	}
 	printf("\n#          ");
@@ -557,40 +577,14 @@ static void test_late_cold(void)
  */
 static void late_cold_pairs(u32 baud)
 {
-	struct uart_dec_config cfg = { .baud = baud };
-	size_t r[COLD_PAIR_ROWS][LATE_STEPS], f0, i, e, after = 0;
-	struct uart_dec d;
-	double *lat;
-	u64 rng;
+	size_t r[COLD_PAIR_ROWS][LATE_STEPS], f0, e, after = 0;
 	int l, s;
 
 	for (s = 0; s < COLD_PAIR_ROWS; s++) {
 		for (l = 0; l < LATE_STEPS; l++) {
 			r[s][l] = 0;
 			for (f0 = 1; f0 < 150; f0 += 7) {
-				rng = f0;
-				wave_reinit(&w, baud, 0, 0, JITTER_UNIFORM, 1);
-				rx.n = 0;
-				wave_hold(&w, true, 3);
-				for (i = 0; i < 300; i++)
-					wave_byte(&w, 0x20 + rng_next(&rng) % 95);
-				wave_hold(&w, true, 20);
-				lat = malloc(w.n * sizeof(*lat));
-				if (!lat)
-					abort();
-				for (i = 0; i < w.n; i++)
-					lat[i] = 0.02 + 0.04 * rng_unit(&rng);
-				lat[w.sent[f0].edge] = s * 0.05;
-				lat[w.sent[f0].edge + 1] = l * 0.05;
-				for (i = 0; i < w.n; i++)
-					wave_delay(&w, i, lat[i]);
-				free(lat);
-				uart_dec_init(&d, &cfg, rx_emit, &rx);
-				if (!wave_feed(&d, &w, 0, w.n, false) ||
-				    !dec_flush(&d))
-					test_fail(__FILE__, __LINE__,
-						  "idle timer stuck");
-				e = wave_errors(&w, &rx);
+				e = cold_errors(baud, f0, s * 0.05, l * 0.05);
 				r[s][l] += e;
 				if (e && f0 >= 5 && !after++)
 					test_fail(__FILE__, __LINE__,
@@ -602,15 +596,7 @@ static void late_cold_pairs(u32 baud)
 	}
 	printf("# cold start at %u baud: errors with a start edge late by (rows) and its next edge by (columns, bit) in frame 1..148, 22 cases\n#   start\\next",
 	       baud);
-	for (l = 0; l < LATE_STEPS; l++)
-		printf("%5.2f", l * 0.05);
-	printf("\n");
-	for (s = 0; s < COLD_PAIR_ROWS; s++) {
-		printf("#   %5.2f    ", s * 0.05);
-		for (l = 0; l < LATE_STEPS; l++)
-			printf("%5zu", r[s][l]);
-		printf("\n");
-	}
+	late_table(r, COLD_PAIR_ROWS);
 	wave_free(&w);
 	rx_free(&rx);
 }
