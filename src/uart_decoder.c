@@ -201,6 +201,15 @@ static bool dec_cold_tight(const struct uart_dec *d)
 }
 
 /*
+ * The lowest offset the burst's edges have shown: its floor once known,
+ * before that the low end of its range of offsets.
+ */
+static s64 dec_least(const struct uart_dec *d)
+{
+	return d->floor_edges < MEAN_EDGES ? d->lo : d->floor;
+}
+
+/*
  * dec_track - refine the grid with an edge placed at position @k
  * @u: the edge's offset from the centre of bit 0, 1/16 ns
  */
@@ -302,12 +311,10 @@ static void dec_track(struct uart_dec *d, s64 u, u32 k)
 static bool dec_spike(struct uart_dec *d, u32 *k, s64 u, bool mark)
 {
 	s64 r = u - (s64)*k * d->period;
-	bool known = d->floor_edges >= MEAN_EDGES;
-	s64 least = known ? d->floor : d->lo;
 
 	/* The first test nearly always fails, and is the one to predict. */
-	if (r >= least - (s64)(d->period >> EARLY_SLACK) ||
-	    (!known && !(d->alt && dec_cold_tight(d))) ||
+	if (r >= dec_least(d) - (s64)(d->period >> EARLY_SLACK) ||
+	    (d->floor_edges < MEAN_EDGES && !(d->alt && dec_cold_tight(d))) ||
 	    d->spikes >= SPIKES_IN_A_ROW ||
 	    *k <= d->bit_pos + 1 || *k > FRAME_BITS ||
 	    (*k == FRAME_BITS && !mark)) {
@@ -770,12 +777,10 @@ static bool dec_back(struct uart_dec *d, s64 u)
 {
 	u32 q = d->bit_pos;
 	s64 r = u - (s64)q * d->period;
-	/* Before the floor is known, the range's low end stands in for it. */
-	s64 least = d->floor_edges < MEAN_EDGES ? d->lo : d->floor;
 
 	if (d->alt || q < 2 || q - 1 <= d->prev_pos ||
 	    r < -(s64)(d->period / 2) ||
-	    r < least - (s64)(d->period >> EARLY_SLACK))
+	    r < dec_least(d) - (s64)(d->period >> EARLY_SLACK))
 		return false;
 	/* It was no sample of the latency either. */
 	dec_undo(d);
